@@ -1,0 +1,141 @@
+"""fonds: the grant-management system of the Fonds op Naam."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from config import CONFIGS, REQUIRED_IN_PRODUCTION
+from fonds.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application. config_name is development, testing or production (default: the
+    FONDS_CONFIG environment variable, else development)."""
+    config_name = config_name or os.environ.get("FONDS_CONFIG", "development")
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides or {})
+    app.jinja_env.add_extension("jinja2.ext.do")
+    if config_name == "production":
+        missing = [name for name in REQUIRED_IN_PRODUCTION if not app.config.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production refuses to start without " + " and ".join(missing)
+                + " (set the environment variables SECRET_KEY and DATABASE_URL)."
+            )
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+
+    from fonds import formatting
+
+    formatting.register(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from fonds.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to see this page.")
+    login_manager.login_message_category = "info"
+
+    # Import every model so metadata is complete for Alembic.
+    from fonds.auth import models as _auth  # noqa: F401
+    from fonds.mail import models as _mail  # noqa: F401
+    from fonds.organisations import models as _organisations  # noqa: F401
+    from fonds.rounds import models as _rounds  # noqa: F401
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from fonds.auth.models import User
+
+        ident, _, version = user_id.partition(".")
+        if not ident.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(ident))
+        # An older session version means the password changed since this session began.
+        if user is None or user.session_version != int(version):
+            return None
+        return user
+
+
+def register_blueprints(app: Flask) -> None:
+    # Views and commands attach themselves to their blueprint when imported.
+    from fonds.auth import commands as _auth_commands  # noqa: F401
+    from fonds.auth import views as _auth_views  # noqa: F401
+    from fonds.demo import commands as _demo_commands  # noqa: F401
+    from fonds.mail import commands as _mail_commands  # noqa: F401
+    from fonds.organisations import views as _organisation_views  # noqa: F401
+    from fonds.pages import errors as _errors  # noqa: F401
+    from fonds.pages import views as _page_views  # noqa: F401
+    from fonds.people import views as _people_views  # noqa: F401
+
+    from fonds.auth import bp as auth_bp
+    from fonds.demo import bp as demo_bp
+    from fonds.mail import bp as mail_bp
+    from fonds.organisations import bp as organisations_bp
+    from fonds.pages import bp as pages_bp
+    from fonds.people import bp as people_bp
+
+    for blueprint in (pages_bp, auth_bp, organisations_bp, people_bp, mail_bp, demo_bp):
+        app.register_blueprint(blueprint)
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from fonds.auth.models import Role
+    from fonds.i18n import current_path
+    from fonds.mail.operations import send_ready_mail
+
+    @app.context_processor
+    def layout_context() -> dict[str, Any]:
+        locale = str(get_locale())
+        return {
+            "current_locale": locale,
+            "other_locale": "en" if locale == "nl" else "nl",
+            "here": current_path() if request else "/",
+            "Role": Role,
+            "user": current_user,
+        }
+
+    @app.after_request
+    def send_mail_and_secure(response):
+        # Mail queued by a committed transaction is sent now, after the commit.
+        send_ready_mail()
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if getattr(g, "no_store", False) or current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,127 @@
+"""Forms for accounts. Messages say how to fix the problem, in plain language."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+
+from fonds.auth.models import Role
+
+EMAIL_MESSAGE = _l("Enter an e-mail address like name@example.nl.")
+
+
+def email_field(label=None) -> EmailField:
+    return EmailField(
+        label or _l("E-mail address"),
+        validators=[
+            DataRequired(message=_l("Enter your e-mail address.")),
+            Length(max=254, message=_l("An e-mail address can have at most 254 characters.")),
+            Email(message=EMAIL_MESSAGE, check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+class StrongPassword:
+    """At least PASSWORD_MIN_LENGTH characters; long passphrases are welcome."""
+
+    def __call__(self, form, field) -> None:
+        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+        if len(field.data or "") < minimum:
+            raise ValidationError(
+                _l(
+                    "Your password is too short. Use at least %(minimum)s characters, for "
+                    "example a sentence of four words.",
+                    minimum=minimum,
+                )
+            )
+        if len(field.data) > 256:
+            raise ValidationError(_l("Your password is too long. Use at most 256 characters."))
+
+
+def new_password_fields():
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least 12 characters. A sentence of four words is easy to remember."),
+        validators=[InputRequired(message=_l("Choose a password.")), StrongPassword()],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[
+            InputRequired(message=_l("Type your password again.")),
+            EqualTo("password", message=_l("The two passwords are not the same. Type them again.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+def name_field() -> StringField:
+    return StringField(
+        _l("Your name"),
+        validators=[
+            DataRequired(message=_l("Enter your name.")),
+            Length(max=200, message=_l("Your name can have at most 200 characters.")),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+class RegistrationForm(FlaskForm):
+    name = name_field()
+    email = email_field()
+    organisation = StringField(
+        _l("Name of your organisation or group"),
+        description=_l("The foundation, association or informal group you apply for."),
+        validators=[
+            DataRequired(message=_l("Enter the name of your organisation or group.")),
+            Length(max=200, message=_l("The name can have at most 200 characters.")),
+        ],
+        render_kw={"autocomplete": "organization"},
+    )
+    password, confirm = new_password_fields()
+    privacy = BooleanField(
+        _l("I have read the privacy statement."),
+        validators=[
+            DataRequired(message=_l("Read the privacy statement and tick the box to continue."))
+        ],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class EmailOnlyForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = new_password_fields()
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = name_field()
+    password, confirm = new_password_fields()
+
+
+class InviteStaffForm(FlaskForm):
+    email = email_field(_l("E-mail address of the person you invite"))
+    role = SelectField(
+        _l("Role"),
+        choices=[(Role.REVIEWER.value, _l("Reviewer")), (Role.ADMIN.value, _l("Administrator"))],
+        validators=[InputRequired(message=_l("Choose a role."))],
+    )
+
+
+class InviteMemberForm(FlaskForm):
+    email = email_field(_l("E-mail address of your colleague"))

@@ -1,0 +1,224 @@
+"""The verbs that change accounts. They take the acting person explicitly, change rows, queue
+e-mail and flush; the view commits once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from fonds.auth.models import Invitation, Role, User, normalise_email
+from fonds.auth.passwords import hash_password, needs_rehash, verify_password
+from fonds.auth.tokens import Purpose, fingerprint, make_token
+from fonds.columns import utcnow
+from fonds.extensions import db
+from fonds.mail.operations import queue_mail
+from fonds.organisations.models import Membership, Organisation
+
+logger = logging.getLogger(__name__)
+
+
+class InvitationError(Exception):
+    """An invitation can't be used; the message is for the person."""
+
+
+def register_applicant(
+    *, name: str, email: str, password: str, organisation_name: str, locale: str
+) -> User | None:
+    """Create an unverified applicant with a new organisation and send the verification link.
+
+    If the address already has an account, nothing is created and the owner gets an e-mail
+    instead, so the page shown never reveals whether an address is registered.
+    """
+    email = normalise_email(email)
+    password_hash = hash_password(password)  # also when unused: same timing either way
+    existing = User.by_email(email)
+    if existing is not None:
+        queue_mail(existing.email, "already_registered", existing.locale, user=existing)
+        return None
+    user = User(email=email, name=name.strip(), password_hash=password_hash, locale=locale)
+    user.add_role(Role.APPLICANT)
+    organisation = Organisation(name=organisation_name.strip())
+    db.session.add_all([user, organisation])
+    db.session.add(Membership(user=user, organisation=organisation))
+    db.session.flush()
+    send_verification(user)
+    logger.info("Applicant %s registered", user.id)
+    return user
+
+
+def send_verification(user: User) -> None:
+    token = make_token(Purpose.VERIFY_EMAIL, {"u": user.id, "e": user.email})
+    link = url_for("auth.verify_email", token=token, _external=True)
+    queue_mail(user.email, "verify_email", user.locale, user=user, link=link)
+
+
+def resend_verification(email: str) -> None:
+    user = User.by_email(email)
+    if user is not None and user.active and not user.is_verified:
+        send_verification(user)
+
+
+def verify_email(payload: dict) -> User | None:
+    """Mark the address as verified if the link matches the account's current address."""
+    user = db.session.get(User, payload.get("u"))
+    if user is None or user.email != payload.get("e"):
+        return None
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account for these credentials, or None. A wrong address and a wrong password take
+    the same time and give the same answer."""
+    user = User.by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    db.session.flush()
+
+
+def request_password_reset(email: str) -> None:
+    user = User.by_email(email)
+    if user is None or not user.active:
+        return
+    token = make_token(
+        Purpose.RESET_PASSWORD, {"u": user.id, "p": fingerprint(user.password_hash)}
+    )
+    link = url_for("auth.reset_password", token=token, _external=True)
+    queue_mail(user.email, "reset_password", user.locale, user=user, link=link)
+
+
+def user_for_reset(payload: dict) -> User | None:
+    """The account a reset link is for, as long as the password has not changed since: a reset
+    link works once."""
+    user = db.session.get(User, payload.get("u"))
+    if user is None or not user.active:
+        return None
+    if fingerprint(user.password_hash) != payload.get("p"):
+        return None
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every other session of this person."""
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    # Whoever can use a link sent to this address owns it.
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    db.session.flush()
+
+
+def invite(
+    *, email: str, role: Role, invited_by: User, organisation: Organisation | None = None
+) -> Invitation:
+    """Invite someone by e-mail: a reviewer or administrator (by an administrator) or a
+    colleague into an organisation (by one of its members)."""
+    if role == Role.APPLICANT:
+        if organisation is None or not organisation.can_invite(invited_by):
+            raise PermissionError("only members invite into their organisation")
+    elif not invited_by.has_role(Role.ADMIN):
+        raise PermissionError("only administrators invite reviewers and administrators")
+    invitation = Invitation(
+        email=normalise_email(email),
+        role=role,
+        organisation=organisation,
+        invited_by=invited_by,
+        expires_at=utcnow() + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    token = make_token(Purpose.INVITATION, {"i": invitation.id, "e": invitation.email})
+    link = url_for("auth.accept_invitation", token=token, _external=True)
+    existing = User.by_email(invitation.email)
+    queue_mail(
+        invitation.email,
+        "invitation",
+        existing.locale if existing else invited_by.locale,
+        invitation=invitation,
+        link=link,
+    )
+    logger.info("User %s invited someone as %s", invited_by.id, role.value)
+    return invitation
+
+
+def invitation_for(payload: dict) -> Invitation:
+    """The invitation a link is for; raises InvitationError when it can no longer be used."""
+    invitation = db.session.get(Invitation, payload.get("i"))
+    if invitation is None or invitation.email != payload.get("e"):
+        raise InvitationError("invalid")
+    if invitation.is_accepted:
+        raise InvitationError("used")
+    if invitation.is_expired():
+        raise InvitationError("expired")
+    return invitation
+
+
+def accept_invitation(
+    invitation: Invitation, *, user: User | None = None, name: str = "", password: str = "",
+    locale: str = "nl",
+) -> User:
+    """Grant the invitation's role (and membership) to an existing account, or create the
+    account with the name and password given. The address is verified by the link itself."""
+    if invitation.is_accepted or invitation.is_expired():
+        raise InvitationError("used")
+    if user is None:
+        if User.by_email(invitation.email) is not None:
+            raise InvitationError("log in")
+        user = User(
+            email=invitation.email,
+            name=name.strip(),
+            password_hash=hash_password(password),
+            locale=locale,
+            email_verified_at=utcnow(),
+        )
+        db.session.add(user)
+    elif user.email != invitation.email:
+        raise InvitationError("other account")
+    user.add_role(invitation.role)
+    if invitation.organisation is not None and not user.belongs_to(invitation.organisation):
+        db.session.add(Membership(user=user, organisation=invitation.organisation))
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    db.session.flush()
+    invitation.accepted_at = utcnow()
+    invitation.accepted_by_id = user.id
+    db.session.flush()
+    return user
+
+
+def create_admin(email: str, name: str, password: str) -> tuple[User, bool]:
+    """Make an administrator (command line). Returns the account and whether it was new."""
+    user = User.by_email(email)
+    created = user is None
+    if created:
+        user = User(
+            email=normalise_email(email),
+            name=name,
+            password_hash=hash_password(password),
+            email_verified_at=utcnow(),
+        )
+        db.session.add(user)
+    user.add_role(Role.ADMIN)
+    db.session.flush()
+    return user, created
+
+
+def pending_invitations(organisation: Organisation | None = None) -> list[Invitation]:
+    query = select(Invitation).where(Invitation.accepted_at.is_(None))
+    if organisation is None:
+        query = query.where(Invitation.organisation_id.is_(None))
+    else:
+        query = query.where(Invitation.organisation_id == organisation.id)
+    return list(db.session.scalars(query.order_by(Invitation.created_at.desc())))

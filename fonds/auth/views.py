@@ -1,0 +1,249 @@
+"""Registration, e-mail verification, log in and out, password reset and invitations."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from fonds.auth import bp
+from fonds.auth import operations as ops
+from fonds.auth.forms import (
+    AcceptInvitationForm,
+    EmailOnlyForm,
+    LoginForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
+from fonds.auth.models import User
+from fonds.auth.tokens import LinkExpired, LinkInvalid, Purpose, read_token
+from fonds.extensions import db, limiter
+from fonds.i18n import safe_next
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def mail_limit() -> str:
+    return current_app.config["MAIL_RATE_LIMIT"]
+
+
+def link_problem(message: str, *, resend: str | None = None, status: int = 400):
+    """A page for a link that can't be used, saying what to do instead."""
+    return render_template("auth/link_problem.html", message=message, resend=resend), status
+
+
+def read_link(purpose: Purpose, token: str):
+    """The link's payload, or a page explaining why it can't be used."""
+    try:
+        return read_token(purpose, token), None
+    except LinkExpired:
+        return None, "expired"
+    except LinkInvalid:
+        return None, "invalid"
+
+
+def start_session(user: User) -> None:
+    """Log in with a fresh session that keeps only the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+        user.locale = lang
+    login_user(user)
+    ops.record_login(user)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(mail_limit, methods=["POST"])
+def register():
+    """An applicant creates an account and their organisation."""
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.overview"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        ops.register_applicant(
+            name=form.name.data,
+            email=form.email.data,
+            password=form.password.data,
+            organisation_name=form.organisation.data,
+            locale=str(get_locale()),
+        )
+        db.session.commit()
+        return redirect(url_for("auth.check_email"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/check-email")
+def check_email():
+    return render_template("auth/check_email.html")
+
+
+@bp.route("/verify/<token>")
+def verify_email(token: str):
+    payload, problem = read_link(Purpose.VERIFY_EMAIL, token)
+    if problem == "expired":
+        return link_problem(
+            _("This link has expired. Ask for a new link below."), resend="auth.resend_verification"
+        )
+    user = ops.verify_email(payload) if payload else None
+    if user is None:
+        return link_problem(
+            _("This link is not valid. Copy the whole link from the e-mail, or ask for a new one."),
+            resend="auth.resend_verification",
+        )
+    db.session.commit()
+    flash(_("Your e-mail address is confirmed. You can log in now."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit(mail_limit, methods=["POST"])
+def resend_verification():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        ops.resend_verification(form.email.data)
+        db.session.commit()
+        return redirect(url_for("auth.check_email"))
+    return render_template("auth/resend_verification.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def login():
+    next_url = safe_next(request.args.get("next"), url_for("auth.overview"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = ops.authenticate(form.email.data, form.password.data)
+        if user is None or not user.active:
+            form.form_errors.append(
+                _("The e-mail address or the password is not right. Try again, or set a new "
+                  "password.")
+            )
+        elif not user.is_verified:
+            ops.send_verification(user)
+            db.session.commit()
+            form.form_errors.append(
+                _("First confirm your e-mail address. We have sent you a new link. Open the "
+                  "link in the e-mail and then log in.")
+            )
+        else:
+            start_session(user)
+            db.session.commit()
+            flash(_("You are logged in."), "success")
+            return redirect(next_url)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(mail_limit, methods=["POST"])
+def request_reset():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        ops.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/reset_sent.html")
+    return render_template("auth/request_reset.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    payload, problem = read_link(Purpose.RESET_PASSWORD, token)
+    if problem == "expired":
+        return link_problem(
+            _("This link has expired. For your safety a link works for one hour. Ask for a "
+              "new link below."),
+            resend="auth.request_reset",
+        )
+    user = ops.user_for_reset(payload) if payload else None
+    if user is None:
+        return link_problem(
+            _("This link is not valid or was already used. Ask for a new link below."),
+            resend="auth.request_reset",
+        )
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        ops.set_password(user, form.password.data)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        flash(_("Your new password is saved. You can log in now."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Join as reviewer, administrator or organisation member through an e-mailed link."""
+    payload, problem = read_link(Purpose.INVITATION, token)
+    if problem == "expired":
+        return link_problem(
+            _("This invitation has expired. Ask the person who invited you to send a new one.")
+        )
+    try:
+        invitation = ops.invitation_for(payload) if payload else None
+        if invitation is None:
+            raise ops.InvitationError("invalid")
+    except ops.InvitationError as error:
+        messages = {
+            "used": _("This invitation was already used. You can log in."),
+            "expired": _(
+                "This invitation has expired. Ask the person who invited you to send a new one."
+            ),
+        }
+        return link_problem(
+            messages.get(
+                str(error),
+                _("This invitation link is not valid. Copy the whole link from the e-mail."),
+            )
+        )
+
+    existing = User.by_email(invitation.email)
+    if current_user.is_authenticated and current_user.email != invitation.email:
+        return render_template("auth/invitation_other_account.html", invitation=invitation), 409
+    if existing is not None and not current_user.is_authenticated:
+        flash(_("You already have an account. Log in to accept the invitation."), "info")
+        return redirect(url_for("auth.login", next=request.path))
+
+    form = AcceptInvitationForm() if existing is None else None
+    if request.method == "POST":
+        if existing is not None:
+            ops.accept_invitation(invitation, user=current_user)
+            db.session.commit()
+            flash(_("You have accepted the invitation."), "success")
+            return redirect(url_for("auth.overview"))
+        if form.validate_on_submit():
+            user = ops.accept_invitation(
+                invitation,
+                name=form.name.data,
+                password=form.password.data,
+                locale=str(get_locale()),
+            )
+            start_session(user)
+            db.session.commit()
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("auth.overview"))
+    return render_template("auth/accept_invitation.html", invitation=invitation, form=form)
+
+
+@bp.route("/")
+@login_required
+def overview():
+    """The person's own page: roles, organisations and where to go next."""
+    return render_template("auth/overview.html")
+

@@ -1,0 +1,38 @@
+"""Jinja filters that show money, dates and times the Dutch way (Europe/Amsterdam)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_currency, format_date, format_datetime
+
+
+def money(amount: Decimal | int | None) -> str:
+    """€ 12.500,00 in Dutch, €12,500.00 in English."""
+    if amount is None:
+        return ""
+    return format_currency(Decimal(amount), "EUR")
+
+
+def long_date(value: date | datetime | None) -> str:
+    """12 maart 2027 — a datetime is first converted to Europe/Amsterdam."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "d MMMM y")
+    return format_date(value, "d MMMM y")
+
+
+def date_time(value: datetime | None) -> str:
+    """12 maart 2027 14:05, in Europe/Amsterdam."""
+    if value is None:
+        return ""
+    return format_datetime(value, "d MMMM y HH:mm")
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(money)
+    app.add_template_filter(long_date)
+    app.add_template_filter(date_time)

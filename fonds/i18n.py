@@ -1,0 +1,37 @@
+"""Language choice: Dutch first, English second. The choice lives in the session (and on the
+account of a logged-in person, so e-mails reach them in that language)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """A redirect target from user input: only a path on this site, never another host."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target:
+        return fallback
+    return target
+
+
+def current_path() -> str:
+    """The path and query of this request, for 'come back here' links."""
+    path = request.full_path
+    return path[:-1] if path.endswith("?") else path

@@ -1,0 +1,61 @@
+"""An organisation's page: its members, and inviting a colleague."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from fonds.auth.forms import InviteMemberForm
+from fonds.auth.models import Role
+from fonds.auth.operations import invite, pending_invitations
+from fonds.extensions import db
+from fonds.organisations import bp
+from fonds.organisations.models import Organisation
+
+
+def load_organisation(organisation_id: int) -> Organisation:
+    """404 both when missing and when not visible, so others can't learn that it exists."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not organisation.can_view(current_user):
+        abort(404)
+    return organisation
+
+
+@bp.route("/<int:organisation_id>")
+@login_required
+def show(organisation_id: int):
+    organisation = load_organisation(organisation_id)
+    form = InviteMemberForm() if organisation.can_invite(current_user) else None
+    return render_template(
+        "organisations/show.html",
+        organisation=organisation,
+        form=form,
+        invitations=pending_invitations(organisation),
+    )
+
+
+@bp.route("/<int:organisation_id>/invite", methods=["POST"])
+@login_required
+def invite_member(organisation_id: int):
+    """A member invites a colleague by e-mail."""
+    organisation = load_organisation(organisation_id)
+    if not organisation.can_invite(current_user):
+        abort(403)
+    form = InviteMemberForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "organisations/show.html",
+            organisation=organisation,
+            form=form,
+            invitations=pending_invitations(organisation),
+        ), 422
+    invite(
+        email=form.email.data,
+        role=Role.APPLICANT,
+        invited_by=current_user,
+        organisation=organisation,
+    )
+    db.session.commit()
+    flash(_("We have sent an invitation to %(email)s.", email=form.email.data.strip()), "success")
+    return redirect(url_for("organisations.show", organisation_id=organisation.id))

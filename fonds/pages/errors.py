@@ -1,0 +1,67 @@
+"""Friendly error pages in both languages. They never show internals."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from fonds.extensions import db
+from fonds.pages import bp
+
+logger = logging.getLogger(__name__)
+
+
+def error_page(status: int, title: str, message: str):
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    return error_page(
+        400,
+        _("This form has expired"),
+        _("For your safety a form works for a limited time. Go back, reload the page and try "
+          "again."),
+    )
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    pages = {
+        400: (_("Something went wrong with your request"),
+              _("We could not process what was sent. Go back and try again.")),
+        403: (_("You do not have access to this page"),
+              _("Your account does not have permission for this page. Are you logged in with "
+                "the right account?")),
+        404: (_("Page not found"),
+              _("This page does not exist (any more). Check the address, or go to the start "
+                "page.")),
+        405: (_("This action is not possible here"),
+              _("Go back to the previous page and use the buttons on the page.")),
+        413: (_("The file is too large"),
+              _("What you sent is larger than we can accept. Make the file smaller and try "
+                "again.")),
+        429: (_("Too many attempts"),
+              _("You tried this too often in a short time. Wait a few minutes and try again.")),
+    }
+    title, message = pages.get(
+        error.code,
+        (_("Something went wrong"), _("Go back to the previous page and try again.")),
+    )
+    return error_page(error.code or 500, title, message)
+
+
+@bp.app_errorhandler(500)
+def server_error(error):
+    db.session.rollback()
+    logger.exception("Unhandled error", exc_info=getattr(error, "original_exception", error))
+    return error_page(
+        500,
+        _("Something went wrong on our side"),
+        _("Nothing was saved of your last step. Try again in a few minutes. If it keeps "
+          "happening, send us an e-mail."),
+    )

@@ -1,0 +1,84 @@
+"""Funding rounds (calls) and their rubric."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fonds.columns import UTCDateTime, utcnow
+from fonds.extensions import db
+
+Money = Numeric(12, 2)
+
+
+class LegalMode(enum.StrEnum):
+    AWB = "awb"  # General Administrative Law Act: objection within six weeks
+    PRIVATE = "private"  # the fund's own reconsideration route
+
+
+class Round(db.Model):
+    __tablename__ = "funding_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    budget_ceiling: Mapped[Decimal] = mapped_column(Money)
+    min_grant: Mapped[Decimal] = mapped_column(Money)
+    max_grant: Mapped[Decimal] = mapped_column(Money)
+    max_duration_months: Mapped[int]
+    reviewers_per_application: Mapped[int] = mapped_column(default=2)
+    regulation: Mapped[str] = mapped_column(Text, default="")  # legal basis named in letters
+    legal_mode: Mapped[str] = mapped_column(String(10), default=LegalMode.PRIVATE)
+    signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_title: Mapped[str] = mapped_column(String(200), default="")
+    legal_remedy_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    criteria: Mapped[list[RubricCriterion]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="RubricCriterion.position"
+    )
+
+    __table_args__ = (
+        CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
+        CheckConstraint("budget_ceiling > 0", name="budget_positive"),
+        CheckConstraint("min_grant >= 0 AND min_grant <= max_grant", name="grant_range"),
+        CheckConstraint("max_grant <= budget_ceiling", name="max_grant_within_budget"),
+        CheckConstraint("max_duration_months > 0", name="duration_positive"),
+        CheckConstraint("reviewers_per_application >= 1", name="at_least_one_reviewer"),
+        CheckConstraint("legal_mode IN ('awb', 'private')", name="known_legal_mode"),
+    )
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.opens_at <= now < self.closes_at
+
+
+class RubricCriterion(db.Model):
+    __tablename__ = "rubric_criterion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("funding_round.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name_nl: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[int]  # percent; a round's weights add up to 100
+    descriptor_1_nl: Mapped[str] = mapped_column(Text)
+    descriptor_3_nl: Mapped[str] = mapped_column(Text)
+    descriptor_5_nl: Mapped[str] = mapped_column(Text)
+    descriptor_1_en: Mapped[str] = mapped_column(Text)
+    descriptor_3_en: Mapped[str] = mapped_column(Text)
+    descriptor_5_en: Mapped[str] = mapped_column(Text)
+
+    round: Mapped[Round] = relationship(back_populates="criteria")
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "position", name="uq_rubric_criterion_round_position"),
+        CheckConstraint("position >= 1", name="position_positive"),
+        CheckConstraint("weight > 0 AND weight <= 100", name="weight_percent"),
+    )

@@ -1,0 +1,258 @@
+"""Fixtures: a migrated database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set), a real
+SMTP server on loopback (aiosmtpd), the app and its client, and builders for accounts."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import re
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from sqlalchemy import create_engine, text
+
+from flask import has_app_context
+from flask.testing import FlaskClient
+
+from config import database_url
+from fonds import create_app
+from fonds.auth.models import Role, User
+from fonds.auth.passwords import hash_password
+from fonds.columns import utcnow
+from fonds.extensions import db
+from fonds.organisations.models import Membership, Organisation
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery staple"
+
+
+# --- translations ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the catalogues if `make` has not (so plain `pytest` works too)."""
+    for po_path in (ROOT / "fonds" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+
+
+# --- SMTP ------------------------------------------------------------------------------------
+
+
+class Mailbox:
+    """What the loopback SMTP server received."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    def last_to(self, address: str) -> email.message.EmailMessage:
+        messages = self.to(address)
+        assert messages, f"no e-mail to {address}; got {[m['To'] for m in self.messages]}"
+        return messages[-1]
+
+    @staticmethod
+    def body(message: email.message.EmailMessage) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    def link_to(self, address: str, path_part: str) -> str:
+        """The path of the first link in the last e-mail to address that contains path_part."""
+        body = self.body(self.last_to(address))
+        for url in re.findall(r"https?://\S+", body):
+            if path_part in url:
+                return re.sub(r"^https?://[^/]+", "", url)
+        raise AssertionError(f"no link with {path_part!r} in: {body}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), loop=asyncio.new_event_loop())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+    controller.loop.close()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    return smtp_server[1]
+
+
+# --- database --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory) -> str:
+    import os
+
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        url = database_url(url)
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def migrated(database_uri, tmp_path_factory):
+    """The schema, built only by the migrations (as `flask db upgrade` does)."""
+    from flask_migrate import upgrade
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_uri})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_uri
+
+
+@pytest.fixture
+def app_factory(migrated, smtp_server, tmp_path):
+    """Build an app on the test database; every table is emptied after the test."""
+    controller, mailbox = smtp_server
+    apps = []
+
+    def make(**overrides):
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": migrated,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": controller.port,
+            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        }
+        settings.update(overrides)
+        app = create_app("testing", settings)
+        apps.append(app)
+        return app
+
+    mailbox.clear()
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            with db.engine.begin() as connection:
+                for table in reversed(db.metadata.sorted_tables):
+                    connection.execute(table.delete())
+            db.engine.dispose()
+
+
+class Client(FlaskClient):
+    """After each request the test's own session commits, so it sees what the request did."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.commit()
+        return response
+
+
+@pytest.fixture
+def app(app_factory):
+    """The app under test. The test's own database work runs in the context of a twin app on the
+    same database, so requests get their own context (g, session, current user) as in
+    production instead of sharing the test's."""
+    app = app_factory()
+    app.test_client_class = Client
+    observer = app_factory()
+    with observer.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- builders --------------------------------------------------------------------------------
+
+
+_hash_cache: dict[str, str] = {}
+
+
+def password_hash(password: str) -> str:
+    if password not in _hash_cache:
+        _hash_cache[password] = hash_password(password)
+    return _hash_cache[password]
+
+
+@pytest.fixture
+def make_user(app):
+    def make(
+        email: str = "person@example.nl",
+        *,
+        name: str = "Test Persoon",
+        roles=(Role.APPLICANT,),
+        verified: bool = True,
+        password: str = PASSWORD,
+        organisation: Organisation | None = None,
+    ) -> User:
+        user = User(
+            email=email,
+            name=name,
+            password_hash=password_hash(password),
+            email_verified_at=utcnow() if verified else None,
+        )
+        for role in roles:
+            user.add_role(role)
+        db.session.add(user)
+        if organisation is not None:
+            db.session.add(Membership(user=user, organisation=organisation))
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_organisation(app):
+    def make(name: str = "Stichting Voorbeeld", members=()) -> Organisation:
+        organisation = Organisation(name=name)
+        db.session.add(organisation)
+        for member in members:
+            db.session.add(Membership(user=member, organisation=organisation))
+        db.session.commit()
+        return organisation
+
+    return make
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/account/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def log_in():
+    return login

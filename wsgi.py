@@ -1,0 +1,3 @@
+from fonds import create_app
+
+app = create_app()
