@@ -256,3 +256,10 @@ def login(client, email: str, password: str = PASSWORD):
 @pytest.fixture
 def log_in():
     return login
+
+
+@pytest.fixture
+def english(client):
+    """Switch the client to English, so expectations read like the msgids."""
+    client.get("/language/en")
+    return client

@@ -13,9 +13,15 @@ from fonds.auth.models import Role
 EMAIL_MESSAGE = _l("Enter an e-mail address like name@example.nl.")
 
 
+def strip(value):
+    """Spaces around a typed or pasted value are never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def email_field(label=None) -> EmailField:
     return EmailField(
         label or _l("E-mail address"),
+        filters=[strip],
         validators=[
             DataRequired(message=_l("Enter your e-mail address.")),
             Length(max=254, message=_l("An e-mail address can have at most 254 characters.")),
@@ -63,6 +69,7 @@ def new_password_fields():
 def name_field() -> StringField:
     return StringField(
         _l("Your name"),
+        filters=[strip],
         validators=[
             DataRequired(message=_l("Enter your name.")),
             Length(max=200, message=_l("Your name can have at most 200 characters.")),
@@ -77,6 +84,7 @@ class RegistrationForm(FlaskForm):
     organisation = StringField(
         _l("Name of your organisation or group"),
         description=_l("The foundation, association or informal group you apply for."),
+        filters=[strip],
         validators=[
             DataRequired(message=_l("Enter the name of your organisation or group.")),
             Length(max=200, message=_l("The name can have at most 200 characters.")),

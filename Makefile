@@ -1,0 +1,67 @@
+# The two commands a newcomer needs (see README.md):
+#   make run    install everything, migrate and seed the SQLite database, serve on :5000
+#   make test   install everything, run the suite on SQLite and again on a throwaway PostgreSQL
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi.py
+
+.PHONY: install run test test-sqlite test-postgres lint translations extract-messages
+
+install: $(VENV)/.installed node_modules/.installed translations
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d fonds/translations 2>&1 | grep -v '^compiling' || true
+	@test -f fonds/translations/nl/LC_MESSAGES/messages.mo
+
+run: install
+	@mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	@echo
+	@echo "  Fonds op Naam runs at http://$(HOST):$(PORT)"
+	@echo "  Demo log-ins:"
+	@$(BIN)/flask demo-logins
+	@echo "  E-mail (verification and reset links) is written to instance/outbox/*.eml"
+	@echo
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install
+	@status=0; \
+	echo "=== Test suite on SQLite"; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	echo "=== Test suite on PostgreSQL"; \
+	$(MAKE) --no-print-directory test-postgres || status=1; \
+	exit $$status
+
+test-sqlite:
+	$(BIN)/pytest
+
+test-postgres:
+	bash tests/with_postgres.sh $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# After changing texts: update the catalogues, then translate the new entries in nl/messages.po.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o fonds/translations/messages.pot \
+		--no-location --sort-output --omit-header fonds templates
+	$(BIN)/pybabel update -i fonds/translations/messages.pot -d fonds/translations \
+		--no-fuzzy-matching --omit-header
