@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from fonds.auth.models import Role
@@ -126,7 +127,10 @@ class InviteStaffForm(FlaskForm):
     email = email_field(_l("E-mail address of the person you invite"))
     role = SelectField(
         _l("Role"),
-        choices=[(Role.REVIEWER.value, _l("Reviewer")), (Role.ADMIN.value, _l("Administrator"))],
+        choices=[
+            SelectChoice(Role.REVIEWER.value, _l("Reviewer")),
+            SelectChoice(Role.ADMIN.value, _l("Administrator")),
+        ],
         validators=[InputRequired(message=_l("Choose a role."))],
     )
 

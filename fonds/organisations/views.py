@@ -50,12 +50,12 @@ def invite_member(organisation_id: int):
             form=form,
             invitations=pending_invitations(organisation),
         ), 422
-    invite(
+    invitation = invite(
         email=form.email.data,
         role=Role.APPLICANT,
         invited_by=current_user,
         organisation=organisation,
     )
     db.session.commit()
-    flash(_("We have sent an invitation to %(email)s.", email=form.email.data.strip()), "success")
+    flash(_("We have sent an invitation to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("organisations.show", organisation_id=organisation.id))

@@ -36,11 +36,11 @@ def invite_staff():
     if not form.validate_on_submit():
         return render_people(form, 422)
     role = Role(form.role.data)
-    invite(email=form.email.data, role=role, invited_by=current_user)
+    invitation = invite(email=form.email.data, role=role, invited_by=current_user)
     db.session.commit()
     flash(
         _("We have sent an invitation to %(email)s as %(role)s.",
-          email=form.email.data.strip(), role=role.label.lower()),
+          email=invitation.email, role=role.label.lower()),
         "success",
     )
     return redirect(url_for("people.index"))

@@ -1,0 +1,90 @@
+"""Every route so far, for every kind of visitor: who gets the page, who is sent to log in, who is
+refused (403) and who is told it does not exist (404, so existence is not revealed)."""
+
+import pytest
+
+from fonds.auth.models import Role
+from tests.conftest import PASSWORD
+
+ROLES = ["anonymous", "applicant", "other_applicant", "reviewer", "admin"]
+LOGIN = "login"
+
+# (method, path, {role: expected status, or LOGIN for a redirect to the log-in page})
+ROUTES = [
+    ("GET", "/", dict.fromkeys(ROLES, 200)),
+    ("GET", "/privacy", dict.fromkeys(ROLES, 200)),
+    ("GET", "/accessibility", dict.fromkeys(ROLES, 200)),
+    ("GET", "/account/login", {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),
+    ("GET", "/account/register", {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),
+    ("GET", "/account/reset", dict.fromkeys(ROLES, 200)),
+    ("GET", "/account/verify", dict.fromkeys(ROLES, 200)),
+    ("GET", "/account/check-email", dict.fromkeys(ROLES, 200)),
+    ("GET", "/account/", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 200)),
+    ("POST", "/account/logout", dict.fromkeys(ROLES, 302)),
+    (
+        "GET",
+        "/organisations/{org}",
+        {"anonymous": LOGIN, "applicant": 200, "other_applicant": 404, "reviewer": 404,
+         "admin": 200},
+    ),
+    (
+        "POST",
+        "/organisations/{org}/invite",
+        {"anonymous": LOGIN, "applicant": 302, "other_applicant": 404, "reviewer": 404,
+         "admin": 403},
+    ),
+    ("GET", "/organisations/999999", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
+    (
+        "GET",
+        "/people/",
+        {"anonymous": LOGIN, "applicant": 403, "other_applicant": 403, "reviewer": 403,
+         "admin": 200},
+    ),
+    (
+        "POST",
+        "/people/invite",
+        {"anonymous": LOGIN, "applicant": 403, "other_applicant": 403, "reviewer": 403,
+         "admin": 302},
+    ),
+]
+
+CASES = [
+    pytest.param(method, path, role, expected, id=f"{method} {path} as {role}")
+    for method, path, expectations in ROUTES
+    for role, expected in expectations.items()
+]
+
+
+@pytest.fixture
+def people(make_user, make_organisation):
+    applicant = make_user("applicant@example.nl")
+    make_user("other@example.nl")
+    make_organisation("Other foundation", members=[])
+    make_user("reviewer@example.nl", roles=[Role.REVIEWER])
+    make_user("admin@example.nl", roles=[Role.ADMIN])
+    organisation = make_organisation("Stichting Voorbeeld", members=[applicant])
+    return {"org": organisation.id}
+
+
+@pytest.mark.parametrize(("method", "path", "role", "expected"), CASES)
+def test_route_access(client, people, mailbox, method, path, role, expected):
+    emails = {
+        "applicant": "applicant@example.nl",
+        "other_applicant": "other@example.nl",
+        "reviewer": "reviewer@example.nl",
+        "admin": "admin@example.nl",
+    }
+    if role != "anonymous":
+        assert client.post(
+            "/account/login", data={"email": emails[role], "password": PASSWORD}
+        ).status_code == 302
+    data = {"email": "new.person@example.nl", "role": "reviewer"} if method == "POST" else None
+    response = client.open(path.format(**people), method=method, data=data)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/account/login?next=")
+    else:
+        assert response.status_code == expected
+    # Only a successful invitation sends mail.
+    invited = [m for m in mailbox.messages if m["To"] == "new.person@example.nl"]
+    assert bool(invited) == (method == "POST" and "invite" in path and expected == 302)
