@@ -1,4 +1,5 @@
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from fonds.auth import bp
@@ -13,6 +14,10 @@ from fonds.extensions import db
 @click.option("--password", default="", help="Asked for (hidden) when the account is new.")
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create an administrator, or give an existing account the administrator role."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="EMAIL") from error
     if User.by_email(email) is None:
         name = name or click.prompt("Name")
         password = password or click.prompt(

@@ -1,0 +1,79 @@
+"""The command line: create-admin and seed-demo."""
+
+from sqlalchemy import func, select
+
+from fonds.auth.models import Role, User
+from fonds.auth.passwords import verify_password
+from fonds.extensions import db
+from fonds.rounds.models import Round, RubricCriterion
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_create_admin_asks_for_name_and_password(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["create-admin", "Anna@Example.nl"],
+        input="Anna de Vries\na long admin password\na long admin password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created administrator anna@example.nl." in result.output
+    user = User.by_email("anna@example.nl")
+    assert user.has_role(Role.ADMIN) and user.is_verified and user.name == "Anna de Vries"
+    assert verify_password(user.password_hash, "a long admin password")
+
+
+def test_create_admin_refuses_a_short_password(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "anna@example.nl", "--name", "Anna", "--password", "short"]
+    )
+    assert result.exit_code == 2
+    assert "use at least 12 characters" in result.output
+    assert User.by_email("anna@example.nl") is None
+
+
+def test_create_admin_refuses_a_bad_address(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "not-an-address", "--name", "A", "--password", "long enough pass"]
+    )
+    assert result.exit_code == 2
+    assert count(User) == 0
+
+
+def test_create_admin_promotes_an_existing_account(app, make_user):
+    make_user("fatima@example.nl")
+    result = app.test_cli_runner().invoke(args=["create-admin", "fatima@example.nl"])
+    assert result.exit_code == 0, result.output
+    assert "Updated administrator fatima@example.nl." in result.output
+    assert User.by_email("fatima@example.nl").role_list == [Role.APPLICANT, Role.ADMIN]
+
+
+def test_seed_demo_is_safe_to_run_twice(app, client):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    counts = (count(User), count(Round), count(RubricCriterion))
+    assert counts == (6, 1, 7)
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "Demo data present." in result.output
+    assert (count(User), count(Round), count(RubricCriterion)) == counts
+
+    round_ = db.session.scalar(select(Round))
+    assert round_.is_open()
+    assert sum(c.weight for c in round_.criteria) == 100
+    assert [c.name_nl for c in round_.criteria][:2] == [
+        "Verandering van binnenuit", "Preventieve aanpak"
+    ]
+    # The demo log-ins work and the open round shows on the start page.
+    response = client.post("/account/login", data={
+        "email": "beheer@demo.fondsopnaam.nl", "password": "demo-wachtwoord-2026"})
+    assert response.status_code == 302
+    assert "Verandering van binnenuit 2027" in client.get("/").text
+
+
+def test_seed_demo_if_empty_leaves_a_used_database_alone(app, make_user):
+    make_user("someone@example.nl")
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert "no demo data added" in result.output
+    assert count(User) == 1 and count(Round) == 0
