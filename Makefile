@@ -43,6 +43,8 @@ run: install
 
 test: install
 	@status=0; \
+	echo "=== Lint (ruff)"; \
+	$(BIN)/ruff check . || status=1; \
 	echo "=== Test suite on SQLite"; \
 	$(MAKE) --no-print-directory test-sqlite || status=1; \
 	echo "=== Test suite on PostgreSQL"; \

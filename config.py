@@ -107,7 +107,6 @@ class ProductionConfig(Config):
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", ""))
 
 
-
 CONFIGS = {
     "development": DevelopmentConfig,
     "testing": TestingConfig,

@@ -34,7 +34,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         missing = [name for name in REQUIRED_IN_PRODUCTION if not app.config.get(name)]
         if missing:
             raise RuntimeError(
-                "Production refuses to start without " + " and ".join(missing)
+                "Production refuses to start without "
+                + " and ".join(missing)
                 + " (set the environment variables SECRET_KEY and DATABASE_URL)."
             )
     Path(app.instance_path).mkdir(exist_ok=True)
@@ -86,21 +87,20 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     # Views and commands attach themselves to their blueprint when imported.
+    from fonds.auth import bp as auth_bp
     from fonds.auth import commands as _auth_commands  # noqa: F401
     from fonds.auth import views as _auth_views  # noqa: F401
+    from fonds.demo import bp as demo_bp
     from fonds.demo import commands as _demo_commands  # noqa: F401
+    from fonds.mail import bp as mail_bp
     from fonds.mail import commands as _mail_commands  # noqa: F401
+    from fonds.organisations import bp as organisations_bp
     from fonds.organisations import views as _organisation_views  # noqa: F401
+    from fonds.pages import bp as pages_bp
     from fonds.pages import errors as _errors  # noqa: F401
     from fonds.pages import views as _page_views  # noqa: F401
-    from fonds.people import views as _people_views  # noqa: F401
-
-    from fonds.auth import bp as auth_bp
-    from fonds.demo import bp as demo_bp
-    from fonds.mail import bp as mail_bp
-    from fonds.organisations import bp as organisations_bp
-    from fonds.pages import bp as pages_bp
     from fonds.people import bp as people_bp
+    from fonds.people import views as _people_views  # noqa: F401
 
     for blueprint in (pages_bp, auth_bp, organisations_bp, people_bp, mail_bp, demo_bp):
         app.register_blueprint(blueprint)

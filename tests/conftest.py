@@ -15,10 +15,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from sqlalchemy import create_engine, text
-
 from flask import has_app_context
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 
 from config import database_url
 from fonds import create_app
@@ -97,7 +96,9 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def smtp_server():
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), loop=asyncio.new_event_loop())
+    controller = Controller(
+        mailbox, hostname="127.0.0.1", port=free_port(), loop=asyncio.new_event_loop()
+    )
     controller.start()
     yield controller, mailbox
     controller.stop()

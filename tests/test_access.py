@@ -24,27 +24,47 @@ ROUTES = [
     (
         "GET",
         "/organisations/{org}",
-        {"anonymous": LOGIN, "applicant": 200, "other_applicant": 404, "reviewer": 404,
-         "admin": 200},
+        {
+            "anonymous": LOGIN,
+            "applicant": 200,
+            "other_applicant": 404,
+            "reviewer": 404,
+            "admin": 200,
+        },
     ),
     (
         "POST",
         "/organisations/{org}/invite",
-        {"anonymous": LOGIN, "applicant": 302, "other_applicant": 404, "reviewer": 404,
-         "admin": 403},
+        {
+            "anonymous": LOGIN,
+            "applicant": 302,
+            "other_applicant": 404,
+            "reviewer": 404,
+            "admin": 403,
+        },
     ),
     ("GET", "/organisations/999999", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
     (
         "GET",
         "/people/",
-        {"anonymous": LOGIN, "applicant": 403, "other_applicant": 403, "reviewer": 403,
-         "admin": 200},
+        {
+            "anonymous": LOGIN,
+            "applicant": 403,
+            "other_applicant": 403,
+            "reviewer": 403,
+            "admin": 200,
+        },
     ),
     (
         "POST",
         "/people/invite",
-        {"anonymous": LOGIN, "applicant": 403, "other_applicant": 403, "reviewer": 403,
-         "admin": 302},
+        {
+            "anonymous": LOGIN,
+            "applicant": 403,
+            "other_applicant": 403,
+            "reviewer": 403,
+            "admin": 302,
+        },
     ),
 ]
 
@@ -75,9 +95,12 @@ def test_route_access(client, people, mailbox, method, path, role, expected):
         "admin": "admin@example.nl",
     }
     if role != "anonymous":
-        assert client.post(
-            "/account/login", data={"email": emails[role], "password": PASSWORD}
-        ).status_code == 302
+        assert (
+            client.post(
+                "/account/login", data={"email": emails[role], "password": PASSWORD}
+            ).status_code
+            == 302
+        )
     data = {"email": "new.person@example.nl", "role": "reviewer"} if method == "POST" else None
     response = client.open(path.format(**people), method=method, data=data)
     if expected == LOGIN:

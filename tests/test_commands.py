@@ -63,11 +63,14 @@ def test_seed_demo_is_safe_to_run_twice(app, client):
     assert round_.is_open()
     assert sum(c.weight for c in round_.criteria) == 100
     assert [c.name_nl for c in round_.criteria][:2] == [
-        "Verandering van binnenuit", "Preventieve aanpak"
+        "Verandering van binnenuit",
+        "Preventieve aanpak",
     ]
     # The demo log-ins work and the open round shows on the start page.
-    response = client.post("/account/login", data={
-        "email": "beheer@demo.fondsopnaam.nl", "password": "demo-wachtwoord-2026"})
+    response = client.post(
+        "/account/login",
+        data={"email": "beheer@demo.fondsopnaam.nl", "password": "demo-wachtwoord-2026"},
+    )
     assert response.status_code == 302
     assert "Verandering van binnenuit 2027" in client.get("/").text
 

@@ -14,9 +14,7 @@ def test_production_refuses_to_start_without_secret_key_and_database_url():
 
 
 def test_production_starts_with_them_and_uses_secure_cookies():
-    app = create_app(
-        "production", {"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
-    )
+    app = create_app("production", {"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["PREFERRED_URL_SCHEME"] == "https"
     assert not app.debug

@@ -11,7 +11,9 @@ def test_post_without_token_is_refused(app_factory, make_user):
     app = app_factory(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     make_user("anna@example.nl")
-    response = client.post("/account/login", data={"email": "anna@example.nl", "password": PASSWORD})
+    response = client.post(
+        "/account/login", data={"email": "anna@example.nl", "password": PASSWORD}
+    )
     assert response.status_code == 400
     assert "Dit formulier is verlopen" in response.text
     assert client.get("/account/").status_code == 302
@@ -21,8 +23,9 @@ def test_post_with_token_from_the_form_works(app_factory, make_user):
     app = app_factory(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     make_user("anna@example.nl")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                      client.get("/account/login").text).group(1)
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/account/login").text
+    ).group(1)
     response = client.post(
         "/account/login",
         data={"email": "anna@example.nl", "password": PASSWORD, "csrf_token": token},
@@ -38,8 +41,14 @@ def test_post_with_token_from_the_form_works(app_factory, make_user):
 
 def test_registration_without_token_creates_nothing(app, app_factory, mailbox):
     app = app_factory(WTF_CSRF_ENABLED=True)
-    data = {"name": "X", "email": "x@example.nl", "organisation": "Y", "password": PASSWORD,
-            "confirm": PASSWORD, "privacy": "y"}
+    data = {
+        "name": "X",
+        "email": "x@example.nl",
+        "organisation": "Y",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "privacy": "y",
+    }
     assert app.test_client().post("/account/register", data=data).status_code == 400
     assert User.by_email("x@example.nl") is None
     assert mailbox.messages == []

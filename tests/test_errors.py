@@ -36,8 +36,10 @@ def error_app(app_factory):
 
 def request_for(client, status):
     if status == 403:
-        client.post("/account/login", data={"email": "a@example.nl",
-                                            "password": "correct horse battery staple"})
+        client.post(
+            "/account/login",
+            data={"email": "a@example.nl", "password": "correct horse battery staple"},
+        )
         return client.get("/people/")
     if status == 404:
         return client.get("/does-not-exist")

@@ -18,9 +18,13 @@ def admin(make_user, english, log_in):
     return user
 
 
-@pytest.mark.parametrize(("role", "label"), [(Role.REVIEWER, "reviewer"), (Role.ADMIN, "administrator")])
+@pytest.mark.parametrize(
+    ("role", "label"), [(Role.REVIEWER, "reviewer"), (Role.ADMIN, "administrator")]
+)
 def test_admin_invites_a_new_person(app, admin, english, mailbox, role, label):
-    response = english.post("/people/invite", data={"email": "Sevda@Example.nl", "role": role.value})
+    response = english.post(
+        "/people/invite", data={"email": "Sevda@Example.nl", "role": role.value}
+    )
     assert response.headers["Location"] == "/people/"
     page = english.get("/people/").text
     assert f"sevda@example.nl as {label}" in page
@@ -87,9 +91,7 @@ def test_existing_account_logs_in_to_accept(app, admin, english, mailbox, make_u
     assert User.by_email("hodan@example.nl").role_list == [Role.APPLICANT, Role.REVIEWER]
 
 
-def test_invitation_for_someone_else_is_refused_while_logged_in(
-    admin, english, mailbox
-):
+def test_invitation_for_someone_else_is_refused_while_logged_in(admin, english, mailbox):
     english.post("/people/invite", data={"email": "sevda@example.nl", "role": "admin"})
     link = mailbox.link_to("sevda@example.nl", "/account/invitation/")
     response = english.post(link, data={"name": "X", "password": PASSWORD, "confirm": PASSWORD})

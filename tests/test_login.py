@@ -47,9 +47,7 @@ def test_deactivated_account_cannot_log_in(english, make_user, log_in):
     assert WRONG in log_in(english, "anna@example.nl").text
 
 
-def test_log_in_returns_to_the_page_asked_for_but_never_to_another_site(
-    english, make_user
-):
+def test_log_in_returns_to_the_page_asked_for_but_never_to_another_site(english, make_user):
     make_user("anna@example.nl")
     response = english.get("/account/")
     assert response.headers["Location"] == "/account/login?next=%2Faccount%2F"
@@ -96,8 +94,10 @@ def test_reset_verifies_an_unverified_address(english, mailbox, make_user, log_i
     make_user("anna@example.nl", verified=False)
     english.post("/account/reset", data={"email": "anna@example.nl"})
     new = "a brand new long passphrase"
-    english.post(mailbox.link_to("anna@example.nl", "/account/reset/"),
-                 data={"password": new, "confirm": new})
+    english.post(
+        mailbox.link_to("anna@example.nl", "/account/reset/"),
+        data={"password": new, "confirm": new},
+    )
     assert log_in(english, "anna@example.nl", new).headers["Location"] == "/account/"
 
 
@@ -120,8 +120,10 @@ def test_password_change_ends_other_sessions(app, english, mailbox, make_user, l
 
     english.post("/account/reset", data={"email": "anna@example.nl"})
     new = "a brand new long passphrase"
-    english.post(mailbox.link_to("anna@example.nl", "/account/reset/"),
-                 data={"password": new, "confirm": new})
+    english.post(
+        mailbox.link_to("anna@example.nl", "/account/reset/"),
+        data={"password": new, "confirm": new},
+    )
     assert other_device.get("/account/").status_code == 302
 
 

@@ -30,5 +30,13 @@ def test_check_notices_a_model_without_migration(app):
 def test_database_is_at_the_latest_revision(app):
     tables = set(inspect(db.engine).get_table_names())
     assert "alembic_version" in tables
-    assert {"user_account", "user_role", "organisation", "membership", "invitation",
-            "outgoing_mail", "funding_round", "rubric_criterion"} <= tables
+    assert {
+        "user_account",
+        "user_role",
+        "organisation",
+        "membership",
+        "invitation",
+        "outgoing_mail",
+        "funding_round",
+        "rubric_criterion",
+    } <= tables

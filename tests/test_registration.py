@@ -124,13 +124,9 @@ def test_registration_errors_are_specific_and_keep_the_typed_values(
     assert mailbox.messages == []
 
 
-def test_expired_verification_link_explains_and_offers_a_new_one(
-    english, mailbox, monkeypatch
-):
+def test_expired_verification_link_explains_and_offers_a_new_one(english, mailbox, monkeypatch):
     real_timestamp = TimestampSigner.get_timestamp
-    monkeypatch.setattr(
-        TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 49 * 3600
-    )
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 49 * 3600)
     register(english)
     monkeypatch.setattr(TimestampSigner, "get_timestamp", real_timestamp)
 

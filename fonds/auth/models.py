@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fonds.columns import UTCDateTime, utcnow
@@ -109,8 +109,13 @@ class UserRole(db.Model):
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[Role] = mapped_column(
-        db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [r.value for r in e],
-                create_constraint=False),
+        db.Enum(
+            Role,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [r.value for r in e],
+            create_constraint=False,
+        ),
         primary_key=True,
     )
     user: Mapped[User] = relationship(back_populates="roles")
@@ -127,8 +132,13 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     role: Mapped[Role] = mapped_column(
-        db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [r.value for r in e],
-                create_constraint=False)
+        db.Enum(
+            Role,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [r.value for r in e],
+            create_constraint=False,
+        )
     )
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE")
@@ -161,4 +171,3 @@ class Invitation(db.Model):
 
     def is_expired(self, now: datetime | None = None) -> bool:
         return (now or utcnow()) >= self.expires_at
-

@@ -92,9 +92,7 @@ def request_password_reset(email: str) -> None:
     user = User.by_email(email)
     if user is None or not user.active:
         return
-    token = make_token(
-        Purpose.RESET_PASSWORD, {"u": user.id, "p": fingerprint(user.password_hash)}
-    )
+    token = make_token(Purpose.RESET_PASSWORD, {"u": user.id, "p": fingerprint(user.password_hash)})
     link = url_for("auth.reset_password", token=token, _external=True)
     queue_mail(user.email, "reset_password", user.locale, user=user, link=link)
 
@@ -166,7 +164,11 @@ def invitation_for(payload: dict) -> Invitation:
 
 
 def accept_invitation(
-    invitation: Invitation, *, user: User | None = None, name: str = "", password: str = "",
+    invitation: Invitation,
+    *,
+    user: User | None = None,
+    name: str = "",
+    password: str = "",
     locale: str = "nl",
 ) -> User:
     """Grant the invitation's role (and membership) to an existing account, or create the

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 class Purpose(enum.StrEnum):
     VERIFY_EMAIL = "verify-email"
-    RESET_PASSWORD = "reset-password"
+    RESET_PASSWORD = "reset-password"  # noqa: S105 - a salt name, not a password
     INVITATION = "invitation"
 
 

@@ -121,15 +121,19 @@ def login():
         user = ops.authenticate(form.email.data, form.password.data)
         if user is None or not user.active:
             form.form_errors.append(
-                _("The e-mail address or the password is not right. Try again, or set a new "
-                  "password.")
+                _(
+                    "The e-mail address or the password is not right. Try again, or set a new "
+                    "password."
+                )
             )
         elif not user.is_verified:
             ops.send_verification(user)
             db.session.commit()
             form.form_errors.append(
-                _("First confirm your e-mail address. We have sent you a new link. Open the "
-                  "link in the e-mail and then log in.")
+                _(
+                    "First confirm your e-mail address. We have sent you a new link. Open the "
+                    "link in the e-mail and then log in."
+                )
             )
         else:
             start_session(user)
@@ -166,8 +170,10 @@ def reset_password(token: str):
     payload, problem = read_link(Purpose.RESET_PASSWORD, token)
     if problem == "expired":
         return link_problem(
-            _("This link has expired. For your safety a link works for one hour. Ask for a "
-              "new link below."),
+            _(
+                "This link has expired. For your safety a link works for one hour. Ask for a "
+                "new link below."
+            ),
             resend="auth.request_reset",
         )
     user = ops.user_for_reset(payload) if payload else None
@@ -246,4 +252,3 @@ def accept_invitation(token: str):
 def overview():
     """The person's own page: roles, organisations and where to go next."""
     return render_template("auth/overview.html")
-

@@ -20,8 +20,10 @@ def seed_demo_command(if_empty: bool) -> None:
 
 
 def demo_logins() -> str:
-    lines = [f"  {email:<36} {', '.join(r.value for r in roles)}"
-             for email, _name, roles, _org in DEMO_ACCOUNTS]
+    lines = [
+        f"  {email:<36} {', '.join(r.value for r in roles)}"
+        for email, _name, roles, _org in DEMO_ACCOUNTS
+    ]
     return "\n".join(lines) + f"\n  password for all: {DEMO_PASSWORD}"
 
 

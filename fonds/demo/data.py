@@ -27,10 +27,18 @@ DEMO_ACCOUNTS = [
     ("beheer2@demo.fondsopnaam.nl", "Youssef El Amrani", [Role.ADMIN], None),
     ("beoordelaar@demo.fondsopnaam.nl", "Sevda Yılmaz", [Role.REVIEWER], None),
     ("beoordelaar2@demo.fondsopnaam.nl", "Hodan Ali", [Role.REVIEWER], None),
-    ("aanvrager@demo.fondsopnaam.nl", "Fatima Bakkali", [Role.APPLICANT],
-     "Stichting Samen Sterk Rotterdam"),
-    ("aanvrager2@demo.fondsopnaam.nl", "Priya Ramdin", [Role.APPLICANT],
-     "Vereniging Dialoog Den Haag"),
+    (
+        "aanvrager@demo.fondsopnaam.nl",
+        "Fatima Bakkali",
+        [Role.APPLICANT],
+        "Stichting Samen Sterk Rotterdam",
+    ),
+    (
+        "aanvrager2@demo.fondsopnaam.nl",
+        "Priya Ramdin",
+        [Role.APPLICANT],
+        "Vereniging Dialoog Den Haag",
+    ),
 ]
 
 

@@ -24,29 +24,43 @@ def csrf_error(error):
     return error_page(
         400,
         _("This form has expired"),
-        _("For your safety a form works for a limited time. Go back, reload the page and try "
-          "again."),
+        _(
+            "For your safety a form works for a limited time. Go back, reload the page and try "
+            "again."
+        ),
     )
 
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     pages = {
-        400: (_("Something went wrong with your request"),
-              _("We could not process what was sent. Go back and try again.")),
-        403: (_("You do not have access to this page"),
-              _("Your account does not have permission for this page. Are you logged in with "
-                "the right account?")),
-        404: (_("Page not found"),
-              _("This page does not exist (any more). Check the address, or go to the start "
-                "page.")),
-        405: (_("This action is not possible here"),
-              _("Go back to the previous page and use the buttons on the page.")),
-        413: (_("The file is too large"),
-              _("What you sent is larger than we can accept. Make the file smaller and try "
-                "again.")),
-        429: (_("Too many attempts"),
-              _("You tried this too often in a short time. Wait a few minutes and try again.")),
+        400: (
+            _("Something went wrong with your request"),
+            _("We could not process what was sent. Go back and try again."),
+        ),
+        403: (
+            _("You do not have access to this page"),
+            _(
+                "Your account does not have permission for this page. Are you logged in with "
+                "the right account?"
+            ),
+        ),
+        404: (
+            _("Page not found"),
+            _("This page does not exist (any more). Check the address, or go to the start page."),
+        ),
+        405: (
+            _("This action is not possible here"),
+            _("Go back to the previous page and use the buttons on the page."),
+        ),
+        413: (
+            _("The file is too large"),
+            _("What you sent is larger than we can accept. Make the file smaller and try again."),
+        ),
+        429: (
+            _("Too many attempts"),
+            _("You tried this too often in a short time. Wait a few minutes and try again."),
+        ),
     }
     title, message = pages.get(
         error.code,
@@ -62,6 +76,8 @@ def server_error(error):
     return error_page(
         500,
         _("Something went wrong on our side"),
-        _("Nothing was saved of your last step. Try again in a few minutes. If it keeps "
-          "happening, send us an e-mail."),
+        _(
+            "Nothing was saved of your last step. Try again in a few minutes. If it keeps "
+            "happening, send us an e-mail."
+        ),
     )

@@ -39,8 +39,11 @@ def invite_staff():
     invitation = invite(email=form.email.data, role=role, invited_by=current_user)
     db.session.commit()
     flash(
-        _("We have sent an invitation to %(email)s as %(role)s.",
-          email=invitation.email, role=role.label.lower()),
+        _(
+            "We have sent an invitation to %(email)s as %(role)s.",
+            email=invitation.email,
+            role=role.label.lower(),
+        ),
         "success",
     )
     return redirect(url_for("people.index"))

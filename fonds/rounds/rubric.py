@@ -13,7 +13,8 @@ DEFAULT_RUBRIC = [
         (
             "Uitgevoerd door mensen van buiten; de gemeenschap is alleen publiek.",
             "Een partner uit de gemeenschap doet mee; een deel van de leiders komt uit de groep.",
-            "Geleid door sleutelfiguren en gespreksleiders uit de gemeenschap; de groep ontwerpt mee.",
+            "Geleid door sleutelfiguren en gespreksleiders uit de gemeenschap; "
+            "de groep ontwerpt mee.",
         ),
         (
             "Run by outsiders; the community is only the audience.",
