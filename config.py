@@ -38,8 +38,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
-    # Public address used in links inside e-mails sent outside a request (CLI, cron).
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Number of reverse proxies in front of the app (nginx: 1), so rate limits and links use the
+    # visitor's address and scheme from X-Forwarded-* headers. 0 trusts no such header.
+    PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
     # Mail: SMTP when MAIL_SERVER is set, otherwise .eml files in MAIL_OUTBOX_DIR.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -95,8 +96,6 @@ class TestingConfig(Config):
     )
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
-    BASE_URL = "http://localhost"
-    SERVER_NAME = None
 
 
 class ProductionConfig(Config):

@@ -11,6 +11,7 @@ from flask import Flask, g, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, REQUIRED_IN_PRODUCTION
 from fonds.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -39,6 +40,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
                 + " (set the environment variables SECRET_KEY and DATABASE_URL)."
             )
     Path(app.instance_path).mkdir(exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     register_extensions(app)
     register_blueprints(app)

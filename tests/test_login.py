@@ -137,3 +137,17 @@ def test_login_is_rate_limited(app_factory, make_user):
     response = client.post("/account/login", data=data)
     assert response.status_code == 429
     assert "Te veel pogingen" in response.text or "Too many attempts" in response.text
+
+
+def test_behind_a_proxy_the_limit_is_per_visitor(app_factory, make_user):
+    app = app_factory(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", PROXY_COUNT=1)
+    client = app.test_client()
+    make_user("anna@example.nl")
+    data = {"email": "anna@example.nl", "password": "wrong password!!"}
+
+    def attempt(address):
+        headers = {"X-Forwarded-For": address}
+        return client.post("/account/login", data=data, headers=headers).status_code
+
+    assert [attempt("203.0.113.1") for _ in range(3)] == [200, 200, 429]
+    assert attempt("203.0.113.2") == 200
