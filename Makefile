@@ -26,6 +26,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 translations: $(VENV)/.installed
+	@find fonds/translations -name '*.mo' -delete
 	$(BIN)/pybabel compile --statistics -d fonds/translations 2>&1 | grep -v '^compiling' || true
 	@test -f fonds/translations/nl/LC_MESSAGES/messages.mo
 
@@ -64,6 +65,6 @@ lint: install
 # After changing texts: update the catalogues, then translate the new entries in nl/messages.po.
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o fonds/translations/messages.pot \
-		--no-location --sort-output --omit-header fonds templates
+		--no-location --sort-output fonds templates
 	$(BIN)/pybabel update -i fonds/translations/messages.pot -d fonds/translations \
-		--no-fuzzy-matching --omit-header
+		--no-fuzzy-matching --ignore-obsolete

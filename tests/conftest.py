@@ -42,6 +42,8 @@ def compiled_translations():
         if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
             with po_path.open("rb") as po_file:
                 catalog = read_po(po_file)
+            if catalog.fuzzy:  # as pybabel compile does
+                continue
             with mo_path.open("wb") as mo_file:
                 write_mo(mo_file, catalog)
 
