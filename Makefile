@@ -7,9 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := wsgi.py
 
-.PHONY: install run test test-sqlite test-postgres lint translations extract-messages
+.PHONY: install system-packages run test test-sqlite test-postgres lint translations extract-messages
 
 install: $(VENV)/.installed node_modules/.installed translations
 
@@ -30,6 +31,14 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d fonds/translations 2>&1 | grep -v '^compiling' || true
 	@test -f fonds/translations/nl/LC_MESSAGES/messages.mo
 
+# What the browser tests need from Debian: Chromium (Playwright's own browser download is not
+# used). PostgreSQL is installed by tests/with_postgres.sh when missing.
+system-packages:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
 run: install
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
@@ -42,7 +51,7 @@ run: install
 	@echo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install
+test: install system-packages
 	@status=0; \
 	echo "=== Lint (ruff)"; \
 	$(BIN)/ruff check . || status=1; \
