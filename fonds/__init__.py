@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -140,6 +140,7 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if getattr(g, "no_store", False) or current_user.is_authenticated:
-            response.headers.setdefault("Cache-Control", "no-store")
+        # Pages hold personal data, CSRF tokens or links from e-mails: never keep them in caches.
+        if request.endpoint not in ("static", "pages.vendor"):
+            response.headers["Cache-Control"] = "no-store"
         return response

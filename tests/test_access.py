@@ -19,6 +19,18 @@ ROUTES = [
     ("GET", "/account/reset", dict.fromkeys(ROLES, 200)),
     ("GET", "/account/verify", dict.fromkeys(ROLES, 200)),
     ("GET", "/account/check-email", dict.fromkeys(ROLES, 200)),
+    ("POST", "/account/register", {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),
+    ("POST", "/account/login", {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),
+    ("POST", "/account/verify", dict.fromkeys(ROLES, 302)),
+    ("POST", "/account/reset", dict.fromkeys(ROLES, 200)),
+    ("POST", "/account/reset/not-a-token", dict.fromkeys(ROLES, 400)),
+    ("POST", "/account/invitation/not-a-token", dict.fromkeys(ROLES, 400)),
+    ("GET", "/account/verify/not-a-token", dict.fromkeys(ROLES, 400)),
+    ("GET", "/account/reset/not-a-token", dict.fromkeys(ROLES, 400)),
+    ("GET", "/account/invitation/not-a-token", dict.fromkeys(ROLES, 400)),
+    ("GET", "/language/en", dict.fromkeys(ROLES, 302)),
+    ("GET", "/vendor/design-tokens.css", dict.fromkeys(ROLES, 200)),
+    ("GET", "/static/fonds.css", dict.fromkeys(ROLES, 200)),
     ("GET", "/account/", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 200)),
     ("POST", "/account/logout", dict.fromkeys(ROLES, 302)),
     (
@@ -111,3 +123,22 @@ def test_route_access(client, people, mailbox, method, path, role, expected):
     # Only a successful invitation sends mail.
     invited = [m for m in mailbox.messages if m["To"] == "new.person@example.nl"]
     assert bool(invited) == (method == "POST" and "invite" in path and expected == 302)
+
+
+def test_every_route_is_in_the_table(app):
+    """A new route must be added to ROUTES, so its access rules are decided and tested."""
+    import re
+
+    covered = set()
+    for method, path, _expectations in ROUTES:
+        for rule in app.url_map.iter_rules():
+            pattern = "^" + re.sub(r"<[^>]+>", "[^/]+", rule.rule) + "$"
+            if method in rule.methods and re.match(pattern, path.split("?")[0].format(org=1)):
+                covered.add((method, rule.rule))
+    missing = [
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+        if (method, rule.rule) not in covered
+    ]
+    assert missing == []

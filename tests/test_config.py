@@ -38,6 +38,8 @@ def test_security_headers(client):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/static/fonds.css").headers.get("Cache-Control", "")
 
 
 def test_nl_design_system_css_is_served_from_node_modules(client):

@@ -24,6 +24,19 @@ def test_log_in_and_out(english, make_user, log_in):
     assert english.get("/account/").status_code == 302
 
 
+def test_a_log_in_expires(app_factory, make_user):
+    from datetime import timedelta
+
+    app = app_factory(PERMANENT_SESSION_LIFETIME=timedelta(hours=8))
+    client = app.test_client()
+    make_user("anna@example.nl")
+    response = client.post(
+        "/account/login", data={"email": "anna@example.nl", "password": PASSWORD}
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert "Expires=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
 def test_log_out_needs_post(english, make_user, log_in):
     make_user("anna@example.nl")
     log_in(english, "anna@example.nl")

@@ -52,6 +52,7 @@ def start_session(user: User) -> None:
     if lang:
         session["lang"] = lang
         user.locale = lang
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME (SESSION_HOURS)
     login_user(user)
     ops.record_login(user)
 
