@@ -35,6 +35,14 @@ ROLE_LABELS = {
 }
 
 ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
+# Stored as its value in a VARCHAR; the tables add a CHECK constraint with ROLE_VALUES.
+RoleType = db.Enum(
+    Role,
+    native_enum=False,
+    length=20,
+    values_callable=lambda e: [r.value for r in e],
+    create_constraint=False,
+)
 
 
 def normalise_email(email: str) -> str:
@@ -108,16 +116,7 @@ class UserRole(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[Role] = mapped_column(
-        db.Enum(
-            Role,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [r.value for r in e],
-            create_constraint=False,
-        ),
-        primary_key=True,
-    )
+    role: Mapped[Role] = mapped_column(RoleType, primary_key=True)
     user: Mapped[User] = relationship(back_populates="roles")
 
     __table_args__ = (CheckConstraint(f"role IN ({ROLE_VALUES})", name="known_role"),)
@@ -131,15 +130,7 @@ class Invitation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
-    role: Mapped[Role] = mapped_column(
-        db.Enum(
-            Role,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [r.value for r in e],
-            create_constraint=False,
-        )
-    )
+    role: Mapped[Role] = mapped_column(RoleType)
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE")
     )
