@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     # Import every model so metadata is complete for Alembic.
+    from fonds.applications import models as _applications  # noqa: F401
     from fonds.auth import models as _auth  # noqa: F401
     from fonds.mail import models as _mail  # noqa: F401
     from fonds.organisations import models as _organisations  # noqa: F401
@@ -91,6 +92,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     # Views and commands attach themselves to their blueprint when imported.
+    from fonds.applications import bp as applications_bp
+    from fonds.applications import views as _application_views  # noqa: F401
     from fonds.auth import bp as auth_bp
     from fonds.auth import commands as _auth_commands  # noqa: F401
     from fonds.auth import views as _auth_views  # noqa: F401
@@ -106,7 +109,15 @@ def register_blueprints(app: Flask) -> None:
     from fonds.people import bp as people_bp
     from fonds.people import views as _people_views  # noqa: F401
 
-    for blueprint in (pages_bp, auth_bp, organisations_bp, people_bp, mail_bp, demo_bp):
+    for blueprint in (
+        pages_bp,
+        auth_bp,
+        organisations_bp,
+        people_bp,
+        applications_bp,
+        mail_bp,
+        demo_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

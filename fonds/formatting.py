@@ -32,7 +32,32 @@ def date_time(value: datetime | None) -> str:
     return format_datetime(value, "d MMMM y HH:mm")
 
 
+def error_links(form) -> list[tuple[str, str]]:
+    """(field id, first error) for every field with an error, also inside lists of subforms,
+    for the error summary at the top of a form. Messages become plain str, so the template
+    escapes them (Flask-Babel's lazy strings claim to be safe HTML)."""
+    links = []
+    for field in form:
+        if field.type == "CSRFTokenField":
+            continue
+        if field.type == "FieldList":
+            for entry in field:
+                links.extend(
+                    error_links(entry.form)
+                    if entry.type == "FormField"
+                    else [(entry.id, str(entry.errors[0]))]
+                    if entry.errors
+                    else []
+                )
+        elif field.type == "FormField":
+            links.extend(error_links(field.form))
+        elif field.errors:
+            links.append((field.id, str(field.errors[0])))
+    return links
+
+
 def register(app: Flask) -> None:
+    app.add_template_global(error_links)
     app.add_template_filter(money)
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)

@@ -326,3 +326,126 @@ def axe_violations(page) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
     ]
+
+
+# --- rounds and applications -----------------------------------------------------------------
+
+
+@pytest.fixture
+def make_round(app):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from fonds.rounds.models import Round
+    from fonds.rounds.rubric import add_default_rubric
+
+    def make(*, open_now: bool = True, **overrides):
+        now = utcnow()
+        values = {
+            "name": "Ronde 2027",
+            "description": "Voor initiatieven van binnenuit.",
+            "opens_at": now - timedelta(days=1) if open_now else now - timedelta(days=30),
+            "closes_at": now + timedelta(days=30) if open_now else now - timedelta(days=1),
+            "budget_ceiling": Decimal("100000.00"),
+            "min_grant": Decimal("1000.00"),
+            "max_grant": Decimal("25000.00"),
+            "max_duration_months": 12,
+            "reviewers_per_application": 2,
+        }
+        values.update(overrides)
+        round_ = Round(**values)
+        add_default_rubric(round_)
+        db.session.add(round_)
+        db.session.commit()
+        return round_
+
+    return make
+
+
+COMPLETE_ORGANISATION = {
+    "name": "Stichting Samen Sterk",
+    "legal_form": "stichting",
+    "kvk_number": "12345678",
+    "street": "Dorpsstraat 1",
+    "postcode": "1234 AB",
+    "city": "Rotterdam",
+    "iban": "NL91ABNA0417164300",
+    "account_holder": "Stichting Samen Sterk",
+    "contact_name": "Fatima Bakkali",
+    "contact_email": "fatima@example.nl",
+    "contact_phone": "0612345678",
+}
+
+
+@pytest.fixture
+def make_application(app):
+    from datetime import date
+    from decimal import Decimal
+
+    from fonds.applications.models import Application, ApplicationEvent, BudgetLine, Status
+
+    def make(round_, organisation, *, complete: bool = True, created_by=None, **overrides):
+        if complete:
+            for key, value in COMPLETE_ORGANISATION.items():
+                if not getattr(organisation, key):
+                    setattr(organisation, key, value)
+        values = {}
+        if complete:
+            values = {
+                "title": "Gesprekken in de moskee",
+                "summary": "Dialoogavonden over zelfbeschikking.",
+                "communities": ["moroccan", "turkish"],
+                "focus": "both",
+                "problem": "Weinig ruimte voor eigen keuzes.",
+                "approach": "Tien avonden met vaste groep.",
+                "preventive": "Normen uit de eigen groep bespreken.",
+                "from_within": "Geleid door getrainde gespreksleiders uit de gemeenschap.",
+                "participants": 40,
+                "sessions": 10,
+                "safety": "Groepsafspraken en doorverwijzing.",
+                "start_date": date(2027, 3, 1),
+                "end_date": date(2027, 12, 1),
+                "amount_requested": Decimal("9000.00"),
+            }
+        values.update(overrides)
+        creator = created_by or organisation.members[0]
+        application = Application(
+            round=round_,
+            organisation=organisation,
+            created_by=creator,
+            status=Status.DRAFT.value,
+            **values,
+        )
+        if complete:
+            application.budget_lines.append(
+                BudgetLine(
+                    position=1, category="venue", description="Zaalhuur", amount=Decimal("4000.00")
+                )
+            )
+            application.budget_lines.append(
+                BudgetLine(
+                    position=2,
+                    category="dialogue_leaders",
+                    description="Vergoedingen",
+                    amount=Decimal("6000.00"),
+                )
+            )
+        db.session.add(application)
+        db.session.add(
+            ApplicationEvent(
+                application=application, actor_id=creator.id, to_status=Status.DRAFT.value
+            )
+        )
+        db.session.commit()
+        return application
+
+    return make
+
+
+@pytest.fixture
+def applicant(make_user, make_organisation, english, log_in):
+    """A logged-in (English) applicant with an organisation."""
+    user = make_user("fatima@example.nl", name="Fatima Bakkali")
+    organisation = make_organisation("Stichting Samen Sterk", members=[user])
+    log_in(english, "fatima@example.nl")
+    return user, organisation

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("applications", __name__, url_prefix="/applications")

@@ -1,0 +1,230 @@
+"""One form per step of the application. A step saves as a draft when its values have the right
+form; whether everything needed is there is checked when sending (steps.missing_items)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
+
+from fonds.applications.models import BUDGET_CATEGORIES, COMMUNITIES, FOCUS_LABELS
+from fonds.auth.forms import strip
+from fonds.money import MoneyField
+
+PERSONAL_DATA_WARNING = _l("Do not write names or other personal details of participants.")
+
+
+class MaxCharacters:
+    """A limit on typed characters, saying how many there are now."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, form, field) -> None:
+        count = len(field.data or "")
+        if count > self.limit:
+            raise ValidationError(
+                _l(
+                    "Use at most %(limit)s characters. You now have %(count)s. Make the text "
+                    "shorter.",
+                    limit=self.limit,
+                    count=count,
+                )
+            )
+
+
+def long_text(label, limit: int = 3000, description=PERSONAL_DATA_WARNING):
+    return TextAreaField(
+        label,
+        description=description,
+        filters=[strip],
+        validators=[Optional(), MaxCharacters(limit)],
+        render_kw={"rows": 6, "data-limit": limit},
+    )
+
+
+def whole_number(label, description=None, maximum: int = 100000):
+    return IntegerField(
+        label,
+        description=description,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=maximum, message=_l("Fill in a whole number from 1 to %(max)s.")
+            ),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class DutchDateField(DateField):
+    """A date typed as 31-12-2027 or picked (2027-12-31)."""
+
+    widget = TextInput()  # a native date picker shows US order in many browsers
+
+    def __init__(self, label=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(label, format=["%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Fill in a date like 31-12-2027.")) from error
+
+
+class ProjectForm(FlaskForm):
+    title = StringField(
+        _l("Title of your project"),
+        filters=[strip],
+        validators=[Optional(), MaxCharacters(200)],
+        render_kw={"data-limit": 200},
+    )
+    summary = long_text(
+        _l("Short summary"), 600, _l("In a few sentences: what do you want to do, and with whom?")
+    )
+
+
+class ApproachForm(FlaskForm):
+    communities = SelectMultipleField(
+        _l("Which community or communities is your project for?"),
+        choices=[SelectChoice(key, label) for key, label in COMMUNITIES.items()],
+        validators=[Optional()],
+    )
+    community_other = StringField(
+        _l("Other community"), filters=[strip], validators=[Optional(), MaxCharacters(200)]
+    )
+    focus = RadioField(
+        _l("Who is your project mainly for?"),
+        choices=[SelectChoice(key.value, label) for key, label in FOCUS_LABELS.items()],
+        validators=[Optional()],
+    )
+    problem = long_text(_l("What is the problem?"))
+    approach = long_text(_l("What are you going to do? Describe the approach and activities."))
+    preventive = long_text(
+        _l("How does your project prevent problems?"),
+        description=_l("What should change for the participants? How do you make that happen?"),
+    )
+    from_within = long_text(
+        _l("How does your project work from within the community?"),
+        description=_l(
+            "Who leads the project? Who are the dialogue leaders? Do not write names "
+            "of participants."
+        ),
+    )
+
+    def validate_community_other(self, field):
+        if field.data and "other" not in (self.communities.data or []):
+            raise ValidationError(_l("Tick 'Other' as well, or leave this field empty."))
+
+
+class ReachForm(FlaskForm):
+    participants = whole_number(
+        _l("How many participants do you expect?"),
+        _l("A number only. We never ask for names of participants."),
+    )
+    sessions = whole_number(_l("How many meetings or activities do you plan?"), maximum=10000)
+    safety = long_text(
+        _l("How do you keep participants safe?"),
+        description=_l(
+            "For example: ground rules, trained moderators, where people can get "
+            "help, how you protect their privacy. Do not write names."
+        ),
+    )
+
+
+class BudgetLineForm(Form):
+    category = SelectField(
+        _l("Category"),
+        choices=[SelectChoice("", _l("Choose a category"))]
+        + [SelectChoice(key, label) for key, label in BUDGET_CATEGORIES.items()],
+        validators=[Optional()],
+    )
+    description = StringField(
+        _l("Description"), filters=[strip], validators=[Optional(), MaxCharacters(300)]
+    )
+    amount = MoneyField(_l("Amount"), render_kw={"inputmode": "decimal"})
+
+    def is_empty(self) -> bool:
+        return not (
+            self.category.data
+            or self.description.data
+            or self.amount.raw_data
+            and self.amount.raw_data[0].strip()
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.is_empty():
+            return valid
+        if not self.category.data:
+            self.category.errors.append(_l("Choose a category for this cost."))
+            valid = False
+        if not self.description.data:
+            self.description.errors.append(_l("Describe this cost."))
+            valid = False
+        if self.amount.data is None and not self.amount.errors:
+            self.amount.errors.append(_l("Fill in the amount of this cost."))
+            valid = False
+        elif self.amount.data is not None and self.amount.data <= 0:
+            self.amount.errors.append(_l("Fill in an amount above zero."))
+            valid = False
+        return valid
+
+
+class PlanningForm(FlaskForm):
+    start_date = DutchDateField(
+        _l("Start date"), description=_l("For example 1-3-2027."), validators=[Optional()]
+    )
+    end_date = DutchDateField(
+        _l("End date"), description=_l("For example 31-12-2027."), validators=[Optional()]
+    )
+    lines = FieldList(FormField(BudgetLineForm), min_entries=1, max_entries=50)
+    amount_requested = MoneyField(
+        _l("Amount you ask from the fund"),
+        description=_l("In euros, for example 12.500,00."),
+        render_kw={"inputmode": "decimal"},
+    )
+    other_funding_amount = MoneyField(
+        _l("Money from others (optional)"),
+        description=_l("Total amount of other funding, own contribution or sponsors."),
+        render_kw={"inputmode": "decimal"},
+    )
+    other_funding = long_text(
+        _l("Where does the other money come from? (optional)"), 1000, description=None
+    )
+
+
+class SubmitForm(FlaskForm):
+    declared_truthful = BooleanField(
+        _l("I declare that I filled in everything truthfully."),
+        validators=[DataRequired(message=_l("Tick the box to declare that everything is true."))],
+    )
+    declared_privacy = BooleanField(
+        _l(
+            "I have read the privacy statement and I did not include personal details of "
+            "participants."
+        ),
+        validators=[
+            DataRequired(message=_l("Tick the box to confirm you read the privacy statement."))
+        ],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    pass

@@ -1,0 +1,325 @@
+"""The steps of the application form: which form each step has, how a step is filled from and
+saved to the application, and what is still missing before the application can be sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from fonds.applications.forms import (
+    ApproachForm,
+    PlanningForm,
+    ProjectForm,
+    ReachForm,
+)
+from fonds.applications.models import Application, BudgetLine
+from fonds.extensions import db
+from fonds.organisations.forms import OrganisationDetailsForm
+from fonds.organisations.validators import normalise_iban, normalise_kvk, normalise_postcode
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    form: type | None = None
+
+
+STEPS = [
+    Step("organisation", _l("Organisation"), OrganisationDetailsForm),
+    Step("project", _l("Project"), ProjectForm),
+    Step("approach", _l("Community and approach"), ApproachForm),
+    Step("reach", _l("Reach and safety"), ReachForm),
+    Step("planning", _l("Planning and budget"), PlanningForm),
+    Step("attachments", _l("Attachments")),
+    Step("submit", _l("Check and send")),
+]
+STEP_KEYS = [step.key for step in STEPS]
+BY_KEY = {step.key: step for step in STEPS}
+# Steps the fund can reopen when it asks for more information.
+CHANGEABLE_STEPS = STEP_KEYS[:-1]
+
+
+def next_step(key: str) -> str | None:
+    index = STEP_KEYS.index(key)
+    return STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else None
+
+
+def previous_step(key: str) -> str | None:
+    index = STEP_KEYS.index(key)
+    return STEP_KEYS[index - 1] if index > 0 else None
+
+
+# --- filling forms ---------------------------------------------------------------------------
+
+
+def stored_values(step: str, application: Application) -> dict:
+    """The step's saved values, as the form's initial data."""
+    organisation = application.organisation
+    if step == "organisation":
+        data = organisation.snapshot()
+        data["discreet_contact"] = "yes" if organisation.discreet_contact else "no"
+        return data
+    if step == "project":
+        return {"title": application.title, "summary": application.summary}
+    if step == "approach":
+        fields = [
+            "communities",
+            "community_other",
+            "focus",
+            "problem",
+            "approach",
+            "preventive",
+            "from_within",
+        ]
+        return {field: getattr(application, field) for field in fields}
+    if step == "reach":
+        return {
+            field: getattr(application, field) for field in ("participants", "sessions", "safety")
+        }
+    if step == "planning":
+        lines = [
+            {"category": line.category, "description": line.description, "amount": line.amount}
+            for line in application.budget_lines
+        ]
+        return {
+            "start_date": application.start_date,
+            "end_date": application.end_date,
+            "lines": lines or [{}],
+            "amount_requested": application.amount_requested,
+            "other_funding_amount": application.other_funding_amount,
+            "other_funding": application.other_funding,
+        }
+    return {}
+
+
+def build_form(step: str, application: Application, formdata=None):
+    """The step's form: from what was posted, else from typed values not yet valid (kept in
+    pending_input), else from the saved values."""
+    form_class = BY_KEY[step].form
+    pending = (application.pending_input or {}).get(step)
+    if formdata is None and pending:
+        formdata = MultiDict(pending)
+    form = form_class(formdata=formdata, data=stored_values(step, application))
+    if step == "planning":
+        form.round = application.round
+    return form
+
+
+def keep_pending(step: str, application: Application, formdata: MultiDict) -> None:
+    """Store typed values that could not be saved yet, so leaving the step loses nothing."""
+    pending = dict(application.pending_input or {})
+    pending[step] = [
+        (key, value) for key, values in formdata.lists() if key != "csrf_token" for value in values
+    ]
+    application.pending_input = pending
+
+
+def clear_pending(step: str, application: Application) -> None:
+    pending = dict(application.pending_input or {})
+    if pending.pop(step, None) is not None:
+        application.pending_input = pending
+
+
+# --- saving ----------------------------------------------------------------------------------
+
+
+def save_step(step: str, application: Application, form) -> None:
+    """Write a valid step form to the application (or, for step 1, to the organisation)."""
+    if step == "organisation":
+        organisation = application.organisation
+        for field in (
+            "name",
+            "legal_form",
+            "host_organisation",
+            "street",
+            "city",
+            "account_holder",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ):
+            setattr(
+                organisation,
+                field,
+                getattr(form, field).data or (None if field == "legal_form" else ""),
+            )
+        organisation.kvk_number = normalise_kvk(form.kvk_number.data) or None
+        organisation.postcode = normalise_postcode(form.postcode.data) if form.postcode.data else ""
+        organisation.iban = normalise_iban(form.iban.data) if form.iban.data else ""
+        organisation.contact_email = (form.contact_email.data or "").lower()
+        organisation.discreet_contact = form.discreet_contact.data != "no"
+    elif step == "project":
+        application.title = form.title.data or ""
+        application.summary = form.summary.data or ""
+    elif step == "approach":
+        application.communities = list(form.communities.data or [])
+        application.community_other = form.community_other.data or ""
+        application.focus = form.focus.data or None
+        for field in ("problem", "approach", "preventive", "from_within"):
+            setattr(application, field, getattr(form, field).data or "")
+    elif step == "reach":
+        application.participants = form.participants.data
+        application.sessions = form.sessions.data
+        application.safety = form.safety.data or ""
+    elif step == "planning":
+        application.start_date = form.start_date.data
+        application.end_date = form.end_date.data
+        application.amount_requested = form.amount_requested.data
+        application.other_funding_amount = form.other_funding_amount.data
+        application.other_funding = form.other_funding.data or ""
+        replace_budget_lines(application, form)
+    clear_pending(step, application)
+    db.session.flush()
+
+
+def replace_budget_lines(application: Application, form) -> None:
+    application.budget_lines.clear()
+    db.session.flush()
+    position = 0
+    for entry in form.lines:
+        if entry.form.is_empty():
+            continue
+        position += 1
+        application.budget_lines.append(
+            BudgetLine(
+                position=position,
+                category=entry.form.category.data,
+                description=entry.form.description.data,
+                amount=entry.form.amount.data,
+            )
+        )
+
+
+def planning_problems(application: Application, form=None) -> dict[str, str]:
+    """The rules between fields of the planning step (PRODUCT.md), as field -> message."""
+    round_ = application.round
+    if form is not None:
+        start, end = form.start_date.data, form.end_date.data
+        requested = form.amount_requested.data
+        total = sum(
+            (
+                e.form.amount.data
+                for e in form.lines
+                if not e.form.is_empty() and e.form.amount.data is not None
+            ),
+            Decimal("0.00"),
+        )
+    else:
+        start, end = application.start_date, application.end_date
+        requested, total = application.amount_requested, application.budget_total
+    problems: dict[str, str] = {}
+    if start and end:
+        if end <= start:
+            problems["end_date"] = str(_l("The end date must be after the start date."))
+        elif end > start + relativedelta(months=round_.max_duration_months):
+            problems["end_date"] = str(
+                _l(
+                    "Your project can last at most %(months)s months. Choose an earlier end date.",
+                    months=round_.max_duration_months,
+                )
+            )
+    if requested is not None:
+        from fonds.formatting import money
+
+        if requested < round_.min_grant:
+            problems["amount_requested"] = str(
+                _l("Ask for at least %(amount)s.", amount=money(round_.min_grant))
+            )
+        elif requested > round_.max_grant:
+            problems["amount_requested"] = str(
+                _l("Ask for at most %(amount)s.", amount=money(round_.max_grant))
+            )
+        elif total and requested > total:
+            problems["amount_requested"] = str(
+                _l(
+                    "You ask for more than your budget: %(total)s. Ask for less, or add the "
+                    "missing costs to the budget.",
+                    total=money(total),
+                )
+            )
+    return problems
+
+
+# --- completeness ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Missing:
+    step: str
+    field: str | None
+    message: str
+
+
+ORGANISATION_MESSAGES = {
+    "name": _l("Fill in the legal name of your organisation."),
+    "legal_form": _l("Choose the legal form of your organisation."),
+    "kvk_number": _l("Fill in the KvK number of your organisation."),
+    "host_organisation": _l("Fill in the name of your host organisation."),
+    "street": _l("Fill in the street and house number."),
+    "postcode": _l("Fill in the postcode."),
+    "city": _l("Fill in the town or city."),
+    "iban": _l("Fill in the IBAN."),
+    "account_holder": _l("Fill in the name of the account holder."),
+    "contact_name": _l("Fill in the name of the contact person."),
+    "contact_email": _l("Fill in the e-mail address of the contact person."),
+    "contact_phone": _l("Fill in the phone number of the contact person."),
+}
+
+REQUIRED = {
+    "project": {
+        "title": _l("Fill in the title of your project."),
+        "summary": _l("Write a short summary of your project."),
+    },
+    "approach": {
+        "communities": _l("Choose at least one community."),
+        "focus": _l("Choose who your project is mainly for."),
+        "problem": _l("Describe the problem."),
+        "approach": _l("Describe what you are going to do."),
+        "preventive": _l("Describe how your project prevents problems."),
+        "from_within": _l("Describe how your project works from within the community."),
+    },
+    "reach": {
+        "participants": _l("Fill in how many participants you expect."),
+        "sessions": _l("Fill in how many meetings or activities you plan."),
+        "safety": _l("Describe how you keep participants safe."),
+    },
+    "planning": {
+        "start_date": _l("Fill in the start date."),
+        "end_date": _l("Fill in the end date."),
+        "amount_requested": _l("Fill in the amount you ask for."),
+    },
+}
+
+
+def missing_items(application: Application) -> list[Missing]:
+    """Everything that must be filled in or fixed before the application can be sent."""
+    missing = [
+        Missing("organisation", field, str(ORGANISATION_MESSAGES[field]))
+        for field in application.organisation.missing_details()
+    ]
+    for step, fields in REQUIRED.items():
+        for field, message in fields.items():
+            if getattr(application, field) in (None, "", []):
+                missing.append(Missing(step, field, str(message)))
+    if "other" in (application.communities or []) and not application.community_other:
+        missing.append(
+            Missing("approach", "community_other", str(_l("Describe the other community.")))
+        )
+    if not application.budget_lines:
+        missing.append(
+            Missing(
+                "planning", "lines-0-category", str(_l("Add at least one cost to your budget."))
+            )
+        )
+    for field, message in planning_problems(application).items():
+        missing.append(Missing("planning", field, message))
+    for step in application.pending_input or {}:
+        missing.append(
+            Missing(step, None, str(_l("This step has a mistake that is not fixed yet.")))
+        )
+    return missing

@@ -1,0 +1,301 @@
+"""The applicant portal: dashboard, starting an application, the steps, checking and sending,
+the status page and withdrawing."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from fonds.applications import bp
+from fonds.applications import operations as ops
+from fonds.applications.forms import SubmitForm, WithdrawForm
+from fonds.applications.models import Application, Status
+from fonds.applications.steps import (
+    BY_KEY,
+    STEPS,
+    build_form,
+    keep_pending,
+    missing_items,
+    next_step,
+    planning_problems,
+    previous_step,
+    save_step,
+)
+from fonds.applications.workflow import TransitionRefused
+from fonds.columns import utcnow
+from fonds.extensions import db
+from fonds.rounds.models import Round
+
+
+def load_application(application_id: int) -> Application:
+    """404 when missing or not visible, so others cannot learn that it exists."""
+    application = db.session.get(Application, application_id)
+    if application is None or not application.can_view(current_user):
+        abort(404)
+    return application
+
+
+def may_change_step(application: Application, step: str) -> bool:
+    if not application.can_edit(current_user):
+        return False
+    steps = application.editable_steps()
+    return steps is None or step in steps
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    """Open rounds and the applications of the person's organisations."""
+    now = utcnow()
+    open_rounds = db.session.scalars(
+        select(Round).where(Round.opens_at <= now, Round.closes_at > now).order_by(Round.closes_at)
+    ).all()
+    organisation_ids = [o.id for o in current_user.organisations]
+    applications = db.session.scalars(
+        select(Application)
+        .where(Application.organisation_id.in_(organisation_ids))
+        .order_by(Application.updated_at.desc())
+    ).all()
+    return render_template(
+        "applications/dashboard.html", open_rounds=open_rounds, applications=applications
+    )
+
+
+@bp.route("/start", methods=["POST"])
+@login_required
+def start():
+    """Start a draft in an open round, for one of the person's organisations."""
+    round_ = db.session.get(Round, request.args.get("round_id", type=int))
+    if round_ is None:
+        abort(404)
+    if not round_.is_open():
+        flash(_("This round is closed. You can no longer start an application."), "error")
+        return redirect(url_for("applications.dashboard"))
+    organisations = current_user.organisations
+    if not organisations:
+        flash(
+            _(
+                "Only members of an organisation can apply. Create an account for your "
+                "organisation, or ask a colleague to invite you."
+            ),
+            "error",
+        )
+        return redirect(url_for("applications.dashboard"))
+    chosen_id = request.form.get("organisation_id", type=int)
+    if chosen_id is None and len(organisations) > 1:
+        return render_template(
+            "applications/choose_organisation.html", round=round_, organisations=organisations
+        )
+    organisation = next((o for o in organisations if o.id == chosen_id), None)
+    if organisation is None and chosen_id is None:
+        organisation = organisations[0]
+    if organisation is None:
+        abort(404)
+    application = ops.start_application(round_, organisation, by=current_user)
+    db.session.commit()
+    return redirect(url_for("applications.step", application_id=application.id, step=STEPS[0].key))
+
+
+def step_context(application: Application, step: str) -> dict:
+    return {
+        "application": application,
+        "steps": STEPS,
+        "current": BY_KEY[step],
+        "previous": previous_step(step),
+        "next": next_step(step),
+        "editable": may_change_step(application, step),
+        "info_request": application.open_info_request,
+    }
+
+
+@bp.route("/<int:application_id>/steps/<step>", methods=["GET", "POST"])
+@login_required
+def step(application_id: int, step: str):
+    """One step of the form. Saving keeps valid values; values that are not right yet are kept
+    too (pending_input), so leaving the step or the device loses nothing."""
+    application = load_application(application_id)
+    if step not in BY_KEY:
+        abort(404)
+    if step == "submit":
+        return redirect(url_for("applications.check", application_id=application.id))
+    if step == "attachments":
+        return redirect(url_for("applications.attachments", application_id=application.id))
+    context = step_context(application, step)
+
+    if request.method == "GET":
+        form = build_form(step, application)
+        if (application.pending_input or {}).get(step):
+            validate_step(step, application, form)  # show the errors that are still there
+        return render_template(f"applications/steps/{step}.html", form=form, **context)
+
+    if not context["editable"]:
+        flash(_("You cannot change this part of the application now."), "error")
+        return redirect(url_for("applications.status", application_id=application.id))
+
+    formdata = budget_line_buttons(step, request.form)
+    form = build_form(step, application, formdata)
+    if validate_step(step, application, form):
+        save_step(step, application, form)
+        db.session.commit()
+        if "add_line" in request.form or "remove_line" in request.form:
+            if "add_line" in request.form:
+                form.lines.append_entry()
+            return render_template(f"applications/steps/{step}.html", form=form, **context)
+        flash(_("Your changes are saved."), "success")
+        target = context["next"] if "next" in request.form else step
+        if "previous" in request.form and context["previous"]:
+            target = context["previous"]
+        return redirect(url_for("applications.step", application_id=application.id, step=target))
+    keep_pending(step, application, formdata)
+    db.session.commit()
+    return render_template(f"applications/steps/{step}.html", form=form, **context), 422
+
+
+def budget_line_buttons(step: str, formdata: MultiDict) -> MultiDict:
+    """Add and remove budget lines without JavaScript: the buttons change the posted lines."""
+    if step != "planning" or "remove_line" not in formdata:
+        return formdata
+    remove = formdata.get("remove_line", type=int)
+    kept = MultiDict()
+    for key, value in formdata.items(multi=True):
+        if key.startswith("lines-"):
+            index_text, _, rest = key[len("lines-") :].partition("-")
+            index = int(index_text) if index_text.isdigit() else -1
+            if index == remove:
+                continue
+            if index > remove:
+                key = f"lines-{index - 1}-{rest}"
+        if key != "remove_line":
+            kept.add(key, value)
+    return kept
+
+
+def validate_step(step: str, application: Application, form) -> bool:
+    valid = form.validate()
+    if step == "planning":
+        for field, message in planning_problems(application, form).items():
+            getattr(form, field).errors = [*getattr(form, field).errors, message]
+            valid = False
+    return valid
+
+
+@bp.route("/<int:application_id>/check")
+@login_required
+def check(application_id: int):
+    """Everything entered, with links back to each step, and what is still missing."""
+    application = load_application(application_id)
+    return render_template(
+        "applications/check.html",
+        form=SubmitForm(),
+        missing=missing_items(application),
+        **step_context(application, "submit"),
+    )
+
+
+@bp.route("/<int:application_id>/submit", methods=["POST"])
+@login_required
+def submit(application_id: int):
+    application = load_application(application_id)
+    form = SubmitForm()
+    missing = missing_items(application)
+    if form.validate_on_submit():
+        try:
+            if application.state == Status.INFO_REQUESTED:
+                ops.resubmit_application(application, by=current_user)
+            else:
+                ops.submit_application(application, by=current_user)
+        except TransitionRefused as refused:
+            db.session.rollback()
+            form.form_errors.append(str(refused))
+        else:
+            db.session.commit()
+            return redirect(url_for("applications.sent", application_id=application.id))
+    return render_template(
+        "applications/check.html",
+        form=form,
+        missing=missing,
+        **step_context(application, "submit"),
+    ), 422
+
+
+@bp.route("/<int:application_id>/sent")
+@login_required
+def sent(application_id: int):
+    application = load_application(application_id)
+    if application.reference is None:
+        return redirect(url_for("applications.status", application_id=application.id))
+    return render_template("applications/sent.html", application=application)
+
+
+@bp.route("/<int:application_id>")
+@login_required
+def status(application_id: int):
+    """The status in plain language, what happens next, and the history."""
+    application = load_application(application_id)
+    return render_template(
+        "applications/status.html",
+        application=application,
+        info_request=application.open_info_request,
+        steps=STEPS,
+    )
+
+
+@bp.route("/<int:application_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(application_id: int):
+    """Withdraw an application that has not been decided, after a confirmation step."""
+    application = load_application(application_id)
+    if not application.can_withdraw(current_user):
+        flash(_("This application can no longer be withdrawn."), "error")
+        return redirect(url_for("applications.status", application_id=application.id))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        ops.withdraw_application(application, by=current_user)
+        db.session.commit()
+        flash(_("Your application is withdrawn."), "success")
+        return redirect(url_for("applications.status", application_id=application.id))
+    return render_template("applications/withdraw.html", application=application, form=form)
+
+
+@bp.route("/<int:application_id>/attachments", methods=["GET", "POST"])
+@login_required
+def attachments(application_id: int):
+    application = load_application(application_id)
+    return render_template(
+        "applications/steps/attachments.html", **step_context(application, "attachments")
+    )
+
+
+@bp.app_context_processor
+def application_labels() -> dict:
+    """Labels for stored keys, in the current language."""
+    from fonds.applications.models import BUDGET_CATEGORIES, COMMUNITIES, FOCUS_LABELS, Focus
+
+    def status_label(value: str) -> str:
+        return Status(value).label
+
+    def community_labels(application: Application) -> list[str]:
+        labels = [
+            str(COMMUNITIES[key])
+            for key in application.communities or []
+            if key in COMMUNITIES and key != "other"
+        ]
+        if "other" in (application.communities or []):
+            labels.append(application.community_other or str(COMMUNITIES["other"]))
+        return labels
+
+    def focus_label(application: Application) -> str:
+        return str(FOCUS_LABELS[Focus(application.focus)]) if application.focus else ""
+
+    def budget_category(key: str) -> str:
+        return str(BUDGET_CATEGORIES.get(key, key))
+
+    return {
+        "status_label": status_label,
+        "community_labels": community_labels,
+        "focus_label": focus_label,
+        "budget_category": budget_category,
+    }

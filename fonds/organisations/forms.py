@@ -1,0 +1,95 @@
+"""The organisation's details, entered once and reused for every application."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, Length, Optional
+
+from fonds.auth.forms import strip
+from fonds.organisations.models import LegalForm
+from fonds.organisations.validators import check_iban, check_kvk, check_phone, check_postcode
+
+
+def text(label, max_length: int, description=None, autocomplete: str | None = None):
+    return StringField(
+        label,
+        description=description,
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=max_length, message=_l("Use at most %(max)d characters.")),
+        ],
+        render_kw={"autocomplete": autocomplete} if autocomplete else None,
+    )
+
+
+class OrganisationDetailsForm(FlaskForm):
+    name = text(
+        _l("Legal name"),
+        200,
+        _l("The name as registered at the Chamber of Commerce (KvK), or the name of your group."),
+        "organization",
+    )
+    legal_form = RadioField(
+        _l("Legal form"),
+        choices=[SelectChoice(form.value, form.label) for form in LegalForm],
+        validators=[Optional()],
+    )
+    kvk_number = text(
+        _l("KvK number"), 20, _l("8 digits. Required for a foundation or association.")
+    )
+    host_organisation = text(
+        _l("Host organisation"),
+        200,
+        _l(
+            "Only for an informal group: the foundation or association that receives the money "
+            "for you."
+        ),
+    )
+    street = text(_l("Street and house number"), 200, autocomplete="street-address")
+    postcode = text(_l("Postcode"), 10, _l("For example 1234 AB."), "postal-code")
+    city = text(_l("Town or city"), 100, autocomplete="address-level2")
+    iban = text(_l("IBAN (bank account number)"), 42, _l("For example NL91 ABNA 0417 1643 00."))
+    account_holder = text(_l("Name of the account holder"), 200)
+    contact_name = text(_l("Name of the contact person"), 200, autocomplete="name")
+    contact_email = EmailField(
+        _l("E-mail address of the contact person"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+            Email(
+                message=_l("Enter an e-mail address like name@example.nl."),
+                check_deliverability=False,
+            ),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    contact_phone = text(_l("Phone number of the contact person"), 30, autocomplete="tel")
+    discreet_contact = RadioField(
+        _l("How may we e-mail you?"),
+        choices=[
+            SelectChoice(
+                "yes",
+                _l("Discreetly: our e-mails only say that a message is waiting in the portal."),
+            ),
+            SelectChoice("no", _l("Normally: our e-mails may name your project.")),
+        ],
+        default="yes",
+        validators=[Optional()],
+    )
+
+    def validate_kvk_number(self, field):
+        check_kvk(self, field)
+
+    def validate_postcode(self, field):
+        check_postcode(self, field)
+
+    def validate_iban(self, field):
+        check_iban(self, field)
+
+    def validate_contact_phone(self, field):
+        check_phone(self, field)
