@@ -62,6 +62,9 @@ class Config:
     INVITATION_MAX_AGE = env_int("INVITATION_MAX_AGE", 7 * 24 * 3600)
 
     PASSWORD_MIN_LENGTH = 12
+    # Argon2id cost; 0 means argon2-cffi's defaults (3 passes over 64 MiB).
+    PASSWORD_HASH_TIME_COST = env_int("PASSWORD_HASH_TIME_COST", 0)
+    PASSWORD_HASH_MEMORY_KIB = env_int("PASSWORD_HASH_MEMORY_KIB", 0)
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -74,6 +77,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("SESSION_HOURS", 8))
+
+    # A form's CSRF token lasts as long as the log-in, so a long text typed slowly still saves.
+    WTF_CSRF_TIME_LIMIT = None
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
@@ -96,6 +102,9 @@ class TestingConfig(Config):
     )
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    # A light Argon2id profile keeps the suite fast; production uses the full cost.
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_KIB = 1024
 
 
 class ProductionConfig(Config):

@@ -9,6 +9,16 @@ from tests.conftest import PASSWORD
 ROLES = ["anonymous", "applicant", "other_applicant", "reviewer", "admin"]
 LOGIN = "login"
 
+# Members of the applying organisation and administrators see an application; other people are
+# told it does not exist (404).
+MEMBERS_AND_ADMINS = {
+    "anonymous": LOGIN,
+    "applicant": 200,
+    "other_applicant": 404,
+    "reviewer": 404,
+    "admin": 200,
+}
+
 # (method, path, {role: expected status, or LOGIN for a redirect to the log-in page})
 ROUTES = [
     ("GET", "/", dict.fromkeys(ROLES, 200)),
@@ -56,6 +66,28 @@ ROUTES = [
         },
     ),
     ("GET", "/organisations/999999", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
+    ("GET", "/applications/", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 200)),
+    (
+        "POST",
+        "/applications/start?round_id={round}",
+        {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 302),
+    ),
+    ("GET", "/applications/{app}", MEMBERS_AND_ADMINS),
+    ("GET", "/applications/{app}/steps/project", MEMBERS_AND_ADMINS),
+    # An administrator may read a draft but not change it: sent back with a message.
+    (
+        "POST",
+        "/applications/{app}/steps/project",
+        MEMBERS_AND_ADMINS | {"applicant": 302, "admin": 302},
+    ),
+    ("GET", "/applications/{app}/check", MEMBERS_AND_ADMINS),
+    ("POST", "/applications/{app}/submit", MEMBERS_AND_ADMINS | {"applicant": 422, "admin": 422}),
+    ("GET", "/applications/{app}/sent", MEMBERS_AND_ADMINS | {"applicant": 302, "admin": 302}),
+    ("GET", "/applications/{app}/withdraw", MEMBERS_AND_ADMINS | {"admin": 302}),
+    ("POST", "/applications/{app}/withdraw", MEMBERS_AND_ADMINS | {"applicant": 302, "admin": 302}),
+    ("GET", "/applications/{app}/attachments", MEMBERS_AND_ADMINS),
+    ("POST", "/applications/{app}/attachments", MEMBERS_AND_ADMINS),
+    ("GET", "/applications/999999", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
     (
         "GET",
         "/people/",
@@ -88,14 +120,16 @@ CASES = [
 
 
 @pytest.fixture
-def people(make_user, make_organisation):
+def people(make_user, make_organisation, make_round, make_application):
     applicant = make_user("applicant@example.nl")
     make_user("other@example.nl")
     make_organisation("Other foundation", members=[])
     make_user("reviewer@example.nl", roles=[Role.REVIEWER])
     make_user("admin@example.nl", roles=[Role.ADMIN])
     organisation = make_organisation("Stichting Voorbeeld", members=[applicant])
-    return {"org": organisation.id}
+    round_ = make_round()
+    application = make_application(round_, organisation)
+    return {"org": organisation.id, "round": round_.id, "app": application.id}
 
 
 @pytest.mark.parametrize(("method", "path", "role", "expected"), CASES)
@@ -133,7 +167,9 @@ def test_every_route_is_in_the_table(app):
     for method, path, _expectations in ROUTES:
         for rule in app.url_map.iter_rules():
             pattern = "^" + re.sub(r"<[^>]+>", "[^/]+", rule.rule) + "$"
-            if method in rule.methods and re.match(pattern, path.split("?")[0].format(org=1)):
+            if method in rule.methods and re.match(
+                pattern, path.split("?")[0].format(org=1, app=1, round=1)
+            ):
                 covered.add((method, rule.rule))
     missing = [
         (method, rule.rule)

@@ -545,3 +545,76 @@ def test_budget_line_rows_hold_money_as_decimal(app, applicant, make_round, make
     amounts = db.session.scalars(select(BudgetLine.amount)).all()
     assert all(isinstance(a, Decimal) for a in amounts)
     assert db.session.scalar(select(func.count()).select_from(ApplicationEvent)) == 1
+
+
+def csrf_token(page: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_typed_text_survives_an_expired_session(
+    app_factory, app, make_user, make_organisation, make_round, make_application
+):
+    """CSRF on, as in production. The session ends while someone types a long text."""
+    secure = app_factory(WTF_CSRF_ENABLED=True)
+    client = secure.test_client()
+    user = make_user("fatima@example.nl")
+    application = make_application(make_round(), make_organisation(members=[user]), complete=False)
+    client.get("/language/en")
+    client.post(
+        "/account/login",
+        data={
+            "email": "fatima@example.nl",
+            "password": "correct horse battery staple",
+            "csrf_token": csrf_token(client.get("/account/login").text),
+        },
+    )
+    token = csrf_token(client.get(step_url(application, "approach")).text)
+
+    client.delete_cookie("session")  # the session ends (timeout, browser closed, ...)
+    typed = "Een lange tekst over het probleem, een uur lang getypt."
+    response = client.post(
+        step_url(application, "approach"), data={"problem": typed, "csrf_token": token, "save": "1"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == (
+        f"/account/login?next=/applications/{application.id}/steps/approach"
+    )
+    db.session.refresh(application)
+    assert application.problem == ""  # nothing saved without the person
+
+    login_page = client.get(response.headers["Location"]).text
+    # The language choice ended with the session, so this is Dutch again.
+    assert "Log opnieuw in: we hebben bewaard wat u typte." in login_page
+    response = client.post(
+        response.headers["Location"],
+        data={
+            "email": "fatima@example.nl",
+            "password": "correct horse battery staple",
+            "csrf_token": csrf_token(login_page),
+        },
+    )
+    page = client.get(response.headers["Location"]).text
+    assert f"{typed}</textarea>" in page
+    assert "We hebben bewaard wat u typte voordat u werd uitgelogd." in page
+    # Saving it is the person's own step.
+    client.post(
+        step_url(application, "approach"), data={"problem": typed, "csrf_token": csrf_token(page)}
+    )
+    db.session.refresh(application)
+    assert application.problem == typed
+
+
+def test_kept_text_is_only_given_back_to_someone_who_may_edit(
+    app, client, make_user, make_organisation, make_round, make_application, log_in
+):
+    owner = make_user("fatima@example.nl")
+    application = make_application(make_round(), make_organisation(members=[owner]), complete=False)
+    make_user("other@example.nl")
+    response = client.post(step_url(application, "project"), data={"title": "Van een ander"})
+    assert response.headers["Location"].startswith("/account/login?next=")
+    log_in(client, "other@example.nl")
+    assert client.get(step_url(application, "project")).status_code == 404
+    db.session.refresh(application)
+    assert application.title == "" and not application.pending_input

@@ -164,3 +164,23 @@ def test_behind_a_proxy_the_limit_is_per_visitor(app_factory, make_user):
 
     assert [attempt("203.0.113.1") for _ in range(3)] == [200, 200, 429]
     assert attempt("203.0.113.2") == 200
+
+
+def test_production_hashes_use_the_full_argon2_cost(app_factory, make_user):
+    from fonds.auth.passwords import hash_password
+
+    app = app_factory(PASSWORD_HASH_TIME_COST=0, PASSWORD_HASH_MEMORY_KIB=0)
+    with app.app_context():
+        assert "$m=65536,t=3,p=4$" in hash_password("a long enough password")
+
+
+def test_a_hash_with_old_parameters_is_upgraded_at_log_in(app_factory, make_user):
+    app = app_factory(PASSWORD_HASH_TIME_COST=2, PASSWORD_HASH_MEMORY_KIB=2048)
+    user = make_user("anna@example.nl")  # hashed with the test profile
+    assert "$m=1024,t=1," in user.password_hash
+    response = app.test_client().post(
+        "/account/login", data={"email": "anna@example.nl", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert "$m=2048,t=2," in user.password_hash

@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from fonds.applications import bp
+from fonds.applications import bp, rescue
 from fonds.applications import operations as ops
 from fonds.applications.forms import SubmitForm, WithdrawForm
 from fonds.applications.models import Application, Status
@@ -26,7 +27,7 @@ from fonds.applications.steps import (
 )
 from fonds.applications.workflow import TransitionRefused
 from fonds.columns import utcnow
-from fonds.extensions import db
+from fonds.extensions import db, login_manager
 from fonds.rounds.models import Round
 
 
@@ -111,11 +112,38 @@ def step_context(application: Application, step: str) -> dict:
     }
 
 
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """A step posted from a session that has ended: keep what was typed, then log in again."""
+    if (
+        request.endpoint == "applications.step"
+        and request.view_args
+        and rescue.rescue(
+            request.view_args["application_id"], request.view_args["step"], request.form
+        )
+    ):
+        flash(
+            _("For your safety your session had ended. Log in again: we kept what you typed."),
+            "info",
+        )
+        if current_user.is_authenticated:
+            return redirect(request.path)
+        return redirect(url_for("auth.login", next=request.path))
+    raise error
+
+
 @bp.route("/<int:application_id>/steps/<step>", methods=["GET", "POST"])
-@login_required
 def step(application_id: int, step: str):
     """One step of the form. Saving keeps valid values; values that are not right yet are kept
     too (pending_input), so leaving the step or the device loses nothing."""
+    if not current_user.is_authenticated:
+        if request.method == "POST" and rescue.rescue(application_id, step, request.form):
+            flash(
+                _("For your safety your session had ended. Log in again: we kept what you typed."),
+                "info",
+            )
+            return redirect(url_for("auth.login", next=request.path))
+        return login_manager.unauthorized()
     application = load_application(application_id)
     if step not in BY_KEY:
         abort(404)
@@ -126,6 +154,11 @@ def step(application_id: int, step: str):
     context = step_context(application, step)
 
     if request.method == "GET":
+        if rescue.restore(application, step, context["editable"]):
+            flash(
+                _("We kept what you typed before your session ended. Check it and press Save."),
+                "info",
+            )
         form = build_form(step, application)
         if (application.pending_input or {}).get(step):
             validate_step(step, application, form)  # show the errors that are still there

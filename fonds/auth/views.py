@@ -45,13 +45,18 @@ def read_link(purpose: Purpose, token: str):
         return None, "invalid"
 
 
+# Kept when a log-in starts a fresh session: the language, and typed text kept from a session
+# that had ended (fonds.applications.rescue).
+KEPT_ON_LOGIN = ("lang", "rescued_input")
+
+
 def start_session(user: User) -> None:
-    """Log in with a fresh session that keeps only the chosen language."""
-    lang = session.get("lang")
+    """Log in with a fresh session that keeps only the language and rescued input."""
+    kept = {key: session[key] for key in KEPT_ON_LOGIN if key in session}
     session.clear()
-    if lang:
-        session["lang"] = lang
-        user.locale = lang
+    session.update(kept)
+    if "lang" in kept:
+        user.locale = kept["lang"]
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME (SESSION_HOURS)
     login_user(user)
     ops.record_login(user)
