@@ -597,7 +597,7 @@ def test_typed_text_survives_an_expired_session(
     )
     page = client.get(response.headers["Location"]).text
     assert f"{typed}</textarea>" in page
-    assert "We hebben bewaard wat u typte voordat u werd uitgelogd." in page
+    assert "We kept what you typed before your session ended." in page  # her language again
     # Saving it is the person's own step.
     client.post(
         step_url(application, "approach"), data={"problem": typed, "csrf_token": csrf_token(page)}
