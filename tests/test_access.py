@@ -65,6 +65,8 @@ ROUTES = [
             "admin": 403,
         },
     ),
+    ("GET", "/organisations/{org}/details", MEMBERS_AND_ADMINS | {"admin": 403}),
+    ("POST", "/organisations/{org}/details", MEMBERS_AND_ADMINS | {"applicant": 302, "admin": 403}),
     ("GET", "/organisations/999999", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
     ("GET", "/applications/", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 200)),
     (

@@ -19,7 +19,7 @@ from fonds.applications.forms import (
 from fonds.applications.models import Application, BudgetLine
 from fonds.extensions import db
 from fonds.organisations.forms import OrganisationDetailsForm
-from fonds.organisations.validators import normalise_iban, normalise_kvk, normalise_postcode
+from fonds.organisations.operations import details_data, update_details
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,7 @@ def stored_values(step: str, application: Application) -> dict:
     """The step's saved values, as the form's initial data."""
     organisation = application.organisation
     if step == "organisation":
-        data = organisation.snapshot()
-        data["discreet_contact"] = "yes" if organisation.discreet_contact else "no"
-        return data
+        return details_data(organisation)
     if step == "project":
         return {"title": application.title, "summary": application.summary}
     if step == "approach":
@@ -128,31 +126,10 @@ def clear_pending(step: str, application: Application) -> None:
 # --- saving ----------------------------------------------------------------------------------
 
 
-def save_step(step: str, application: Application, form) -> None:
+def save_step(step: str, application: Application, form, *, by) -> None:
     """Write a valid step form to the application (or, for step 1, to the organisation)."""
     if step == "organisation":
-        organisation = application.organisation
-        for field in (
-            "name",
-            "legal_form",
-            "host_organisation",
-            "street",
-            "city",
-            "account_holder",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ):
-            setattr(
-                organisation,
-                field,
-                getattr(form, field).data or (None if field == "legal_form" else ""),
-            )
-        organisation.kvk_number = normalise_kvk(form.kvk_number.data) or None
-        organisation.postcode = normalise_postcode(form.postcode.data) if form.postcode.data else ""
-        organisation.iban = normalise_iban(form.iban.data) if form.iban.data else ""
-        organisation.contact_email = (form.contact_email.data or "").lower()
-        organisation.discreet_contact = form.discreet_contact.data != "no"
+        update_details(application.organisation, form, by=by)
     elif step == "project":
         application.title = form.title.data or ""
         application.summary = form.summary.data or ""

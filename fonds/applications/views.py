@@ -171,7 +171,7 @@ def step(application_id: int, step: str):
     formdata = budget_line_buttons(step, request.form)
     form = build_form(step, application, formdata)
     if validate_step(step, application, form):
-        save_step(step, application, form)
+        save_step(step, application, form, by=current_user)
         db.session.commit()
         if "add_line" in request.form or "remove_line" in request.form:
             if "add_line" in request.form:

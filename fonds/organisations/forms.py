@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from fonds.auth.forms import strip
 from fonds.organisations.models import LegalForm
@@ -27,11 +27,17 @@ def text(label, max_length: int, description=None, autocomplete: str | None = No
 
 
 class OrganisationDetailsForm(FlaskForm):
-    name = text(
+    name = StringField(
         _l("Legal name"),
-        200,
-        _l("The name as registered at the Chamber of Commerce (KvK), or the name of your group."),
-        "organization",
+        description=_l(
+            "The name as registered at the Chamber of Commerce (KvK), or the name of your group."
+        ),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Fill in the legal name of your organisation.")),
+            Length(max=200, message=_l("Use at most %(max)d characters.")),
+        ],
+        render_kw={"autocomplete": "organization"},
     )
     legal_form = RadioField(
         _l("Legal form"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,6 +12,7 @@ from fonds.auth.operations import invite, pending_invitations
 from fonds.extensions import db
 from fonds.organisations import bp
 from fonds.organisations.models import Organisation
+from fonds.organisations.operations import details_form, update_details
 
 
 def load_organisation(organisation_id: int) -> Organisation:
@@ -59,3 +60,23 @@ def invite_member(organisation_id: int):
     db.session.commit()
     flash(_("We have sent an invitation to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("organisations.show", organisation_id=organisation.id))
+
+
+@bp.route("/<int:organisation_id>/details", methods=["GET", "POST"])
+@login_required
+def details(organisation_id: int):
+    """The organisation's details, used for every application it makes."""
+    organisation = load_organisation(organisation_id)
+    if not organisation.can_edit(current_user):
+        abort(403)
+    form = details_form(organisation, request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.validate():
+            update_details(organisation, form, by=current_user)
+            db.session.commit()
+            flash(_("The details of your organisation are saved."), "success")
+            return redirect(url_for("organisations.show", organisation_id=organisation.id))
+        return render_template(
+            "organisations/details.html", organisation=organisation, form=form
+        ), 422
+    return render_template("organisations/details.html", organisation=organisation, form=form)
