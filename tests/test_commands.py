@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from fonds.applications.models import Application
 from fonds.auth.models import Role, User
 from fonds.auth.passwords import verify_password
 from fonds.extensions import db
@@ -58,6 +59,20 @@ def test_seed_demo_is_safe_to_run_twice(app, client):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0 and "Demo data present." in result.output
     assert (count(User), count(Round), count(RubricCriterion)) == counts
+    assert count(Application) == 12
+
+    statuses = db.session.scalars(select(Application.status)).all()
+    assert len(statuses) == 12
+    assert {s: statuses.count(s) for s in set(statuses)} == {
+        "draft": 3,
+        "submitted": 5,
+        "info_requested": 2,
+        "withdrawn": 2,
+    }
+    references = db.session.scalars(
+        select(Application.reference).where(Application.reference.is_not(None))
+    ).all()
+    assert len(set(references)) == 9
 
     round_ = db.session.scalar(select(Round))
     assert round_.is_open()

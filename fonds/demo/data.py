@@ -3,12 +3,20 @@ Safe to run twice: what exists is left as it is."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from fonds.applications.models import (
+    Application,
+    ApplicationEvent,
+    BudgetLine,
+    InfoRequest,
+    Status,
+)
+from fonds.applications.operations import next_reference
 from fonds.auth.models import Role, User
 from fonds.auth.passwords import hash_password
 from fonds.columns import utcnow
@@ -101,4 +109,150 @@ def seed_demo() -> list[str]:
         db.session.add(round_)
         created.append(f"round {DEMO_ROUND_NAME}")
     db.session.flush()
+    if db.session.scalar(select(Application.id).limit(1)) is None:
+        created.extend(seed_demo_applications())
+    return created
+
+
+DEMO_ORGANISATION_DETAILS = {
+    "Stichting Samen Sterk Rotterdam": {
+        "legal_form": "stichting",
+        "kvk_number": "41234567",
+        "street": "Nieuwe Binnenweg 10",
+        "postcode": "3014 GA",
+        "city": "Rotterdam",
+        "iban": "NL91ABNA0417164300",
+        "account_holder": "Stichting Samen Sterk Rotterdam",
+        "contact_name": "Fatima Bakkali",
+        "contact_email": "aanvrager@demo.fondsopnaam.nl",
+        "contact_phone": "0612345678",
+    },
+    "Vereniging Dialoog Den Haag": {
+        "legal_form": "vereniging",
+        "kvk_number": "27123456",
+        "street": "Hoefkade 200",
+        "postcode": "2526 AK",
+        "city": "Den Haag",
+        "iban": "NL20INGB0001234567",
+        "account_holder": "Vereniging Dialoog Den Haag",
+        "contact_name": "Priya Ramdin",
+        "contact_email": "aanvrager2@demo.fondsopnaam.nl",
+        "contact_phone": "0687654321",
+    },
+}
+
+# (title, communities, focus, amount, status) — twelve applications in the states that exist.
+DEMO_APPLICATIONS = [
+    ("Moedergesprekken in de wijk", ["moroccan"], "women_girls", "12000", Status.SUBMITTED),
+    ("Jongeren praten over keuzes", ["turkish", "moroccan"], "both", "18500", Status.SUBMITTED),
+    (
+        "Veilige ruimte voor lhbtiq+ jongeren",
+        ["eritrean", "somali"],
+        "lgbtiq",
+        "9500",
+        Status.SUBMITTED,
+    ),
+    ("Vaders in gesprek", ["afghan", "syrian"], "women_girls", "15000", Status.SUBMITTED),
+    ("Kerk en acceptatie", ["orthodox_protestant"], "lgbtiq", "7500", Status.SUBMITTED),
+    ("Sleutelfiguren trainen", ["somali"], "both", "22000", Status.INFO_REQUESTED),
+    (
+        "Theater over eer en vrijheid",
+        ["hindustani", "caribbean"],
+        "women_girls",
+        "11000",
+        Status.INFO_REQUESTED,
+    ),
+    ("Meidenclub in de moskee", ["moroccan"], "women_girls", "6000", Status.WITHDRAWN),
+    ("Gesprekken in de gebedsruimte", ["turkish"], "lgbtiq", "8000", Status.WITHDRAWN),
+    ("Dialoogavonden Schilderswijk", ["turkish", "hindustani"], "both", "14000", Status.DRAFT),
+    ("Podcast van binnenuit", ["evangelical", "catholic"], "lgbtiq", "5000", Status.DRAFT),
+    ("", [], None, None, Status.DRAFT),
+]
+
+
+def seed_demo_applications() -> list[str]:
+    """Applications with their history, written directly: demo data sends no e-mail."""
+    round_ = db.session.scalar(select(Round).where(Round.name == DEMO_ROUND_NAME))
+    admin = User.by_email("beheer@demo.fondsopnaam.nl")
+    organisations = []
+    for name, details in DEMO_ORGANISATION_DETAILS.items():
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        for key, value in details.items():
+            setattr(organisation, key, value)
+        organisations.append(organisation)
+    now = utcnow()
+    created = []
+    for index, (title, communities, focus, amount, status) in enumerate(DEMO_APPLICATIONS):
+        organisation = organisations[index % 2]
+        member = organisation.members[0]
+        application = Application(
+            round=round_,
+            organisation=organisation,
+            created_by=member,
+            status=Status.DRAFT,
+            title=title,
+            communities=communities,
+            focus=focus,
+        )
+        if title:
+            application.summary = f"{title}: een reeks bijeenkomsten met een vaste groep."
+            application.problem = "Weinig ruimte om eigen keuzes te maken en erover te praten."
+            application.approach = "Tien bijeenkomsten onder leiding van getrainde gespreksleiders."
+            application.preventive = "Normen uit de eigen groep bespreken, persoonlijke verhalen."
+            application.from_within = "Gespreksleiders en sleutelfiguren uit de gemeenschap."
+            application.participants = 20 + 5 * index
+            application.sessions = 8 + index % 4
+            application.safety = "Groepsafspraken, getrainde gespreksleiding, doorverwijzing."
+            application.start_date = date(now.year + 1, 3, 1)
+            application.end_date = date(now.year + 1, 12, 1)
+            application.amount_requested = Decimal(amount)
+            application.budget_lines = [
+                BudgetLine(
+                    position=1,
+                    category="dialogue_leaders",
+                    description="Vergoedingen gespreksleiders",
+                    amount=Decimal(amount) * Decimal("0.6"),
+                ),
+                BudgetLine(
+                    position=2,
+                    category="venue",
+                    description="Zaalhuur en catering",
+                    amount=Decimal(amount) * Decimal("0.4"),
+                ),
+            ]
+        db.session.add(application)
+        db.session.flush()
+        history = [(None, Status.DRAFT, member, "")]
+        if status != Status.DRAFT:
+            application.reference = next_reference(now)
+            application.submitted_at = now - timedelta(days=12 - index)
+            application.organisation_snapshot = organisation.snapshot()
+            application.declared_truthful = application.declared_privacy = True
+            history.append((Status.DRAFT, Status.SUBMITTED, member, ""))
+        if status == Status.INFO_REQUESTED:
+            question = "Hoe werft u deelnemers, en wie leidt de bijeenkomsten?"
+            application.info_requests.append(
+                InfoRequest(
+                    question=question,
+                    steps=["approach", "reach"],
+                    requested_by_id=admin.id,
+                    deadline=now + timedelta(days=14),
+                )
+            )
+            history.append((Status.SUBMITTED, Status.INFO_REQUESTED, admin, question))
+        if status == Status.WITHDRAWN:
+            history.append((Status.SUBMITTED, Status.WITHDRAWN, member, ""))
+        for step, (source, target, actor, message) in enumerate(history):
+            application.events.append(
+                ApplicationEvent(
+                    at=now - timedelta(days=len(history) - step),
+                    actor_id=actor.id,
+                    from_status=source.value if source else None,
+                    to_status=target.value,
+                    message=message,
+                )
+            )
+        application.status = status.value
+        db.session.flush()
+        created.append(f"application {application.reference or 'draft'} ({status.value})")
     return created
