@@ -112,3 +112,10 @@ def test_submitted_applications_keep_the_details_they_were_sent_with(
     db.session.refresh(application)
     assert application.organisation_snapshot["iban"] == "NL91ABNA0417164300"
     assert application.organisation.iban == "NL20INGB0001234567"
+
+
+def test_choices_follow_the_language(client, english, organisation):
+    assert "Foundation (stichting)" in english.get(details_url(organisation)).text
+    english.get("/language/nl")
+    page = english.get(details_url(organisation)).text
+    assert ">Stichting</label>" in page and "Informele groep" in page

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from fonds.auth.forms import strip
-from fonds.organisations.models import LegalForm
+from fonds.organisations.models import LEGAL_FORM_LABELS, LegalForm
 from fonds.organisations.validators import check_iban, check_kvk, check_phone, check_postcode
 
 
@@ -41,7 +41,7 @@ class OrganisationDetailsForm(FlaskForm):
     )
     legal_form = RadioField(
         _l("Legal form"),
-        choices=[SelectChoice(form.value, form.label) for form in LegalForm],
+        choices=[SelectChoice(form.value, LEGAL_FORM_LABELS[form]) for form in LegalForm],
         validators=[Optional()],
     )
     kvk_number = text(
