@@ -407,14 +407,10 @@ def make_application(app):
                 "end_date": date(2027, 12, 1),
                 "amount_requested": Decimal("9000.00"),
             }
-        values.update(overrides)
+        values = {"status": Status.DRAFT.value, **values, **overrides}
         creator = created_by or organisation.members[0]
         application = Application(
-            round=round_,
-            organisation=organisation,
-            created_by=creator,
-            status=Status.DRAFT.value,
-            **values,
+            round=round_, organisation=organisation, created_by=creator, **values
         )
         if complete:
             application.budget_lines.append(

@@ -4,12 +4,13 @@ refused (403) and who is told it does not exist (404, so existence is not reveal
 import pytest
 
 from fonds.auth.models import Role
+from fonds.columns import utcnow
 from tests.conftest import PASSWORD
 
 ROLES = ["anonymous", "applicant", "other_applicant", "reviewer", "admin"]
 LOGIN = "login"
 
-# Members of the applying organisation and administrators see an application; other people are
+# Members of the applying organisation and administrators see an organisation; other people are
 # told it does not exist (404).
 MEMBERS_AND_ADMINS = {
     "anonymous": LOGIN,
@@ -18,6 +19,8 @@ MEMBERS_AND_ADMINS = {
     "reviewer": 404,
     "admin": 200,
 }
+# A draft application is the organisation's own: administrators do not see it either.
+MEMBERS_ONLY = MEMBERS_AND_ADMINS | {"admin": 404}
 
 # (method, path, {role: expected status, or LOGIN for a redirect to the log-in page})
 ROUTES = [
@@ -74,21 +77,22 @@ ROUTES = [
         "/applications/start?round_id={round}",
         {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 302),
     ),
-    ("GET", "/applications/{app}", MEMBERS_AND_ADMINS),
-    ("GET", "/applications/{app}/steps/project", MEMBERS_AND_ADMINS),
-    # An administrator may read a draft but not change it: sent back with a message.
+    ("GET", "/applications/{app}", MEMBERS_ONLY),
+    ("GET", "/applications/{app}/steps/project", MEMBERS_ONLY),
     (
         "POST",
         "/applications/{app}/steps/project",
-        MEMBERS_AND_ADMINS | {"applicant": 302, "admin": 302},
+        MEMBERS_ONLY | {"applicant": 302},
     ),
-    ("GET", "/applications/{app}/check", MEMBERS_AND_ADMINS),
-    ("POST", "/applications/{app}/submit", MEMBERS_AND_ADMINS | {"applicant": 422, "admin": 422}),
-    ("GET", "/applications/{app}/sent", MEMBERS_AND_ADMINS | {"applicant": 302, "admin": 302}),
-    ("GET", "/applications/{app}/withdraw", MEMBERS_AND_ADMINS | {"admin": 302}),
-    ("POST", "/applications/{app}/withdraw", MEMBERS_AND_ADMINS | {"applicant": 302, "admin": 302}),
-    ("GET", "/applications/{app}/attachments", MEMBERS_AND_ADMINS),
-    ("POST", "/applications/{app}/attachments", MEMBERS_AND_ADMINS),
+    ("GET", "/applications/{app}/check", MEMBERS_ONLY),
+    ("POST", "/applications/{app}/submit", MEMBERS_ONLY | {"applicant": 422}),
+    ("GET", "/applications/{app}/sent", MEMBERS_ONLY | {"applicant": 302}),
+    ("GET", "/applications/{app}/withdraw", MEMBERS_ONLY),
+    ("POST", "/applications/{app}/withdraw", MEMBERS_ONLY | {"applicant": 302}),
+    ("GET", "/applications/{app}/attachments", MEMBERS_ONLY),
+    ("POST", "/applications/{app}/attachments", MEMBERS_ONLY),
+    ("GET", "/applications/{sent}", MEMBERS_AND_ADMINS),
+    ("GET", "/applications/{sent}/check", MEMBERS_AND_ADMINS),
     ("GET", "/applications/999999", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
     (
         "GET",
@@ -131,7 +135,14 @@ def people(make_user, make_organisation, make_round, make_application):
     organisation = make_organisation("Stichting Voorbeeld", members=[applicant])
     round_ = make_round()
     application = make_application(round_, organisation)
-    return {"org": organisation.id, "round": round_.id, "app": application.id}
+    sent = make_application(
+        round_,
+        organisation,
+        status="submitted",
+        reference="FON-2026-9999",
+        submitted_at=utcnow(),
+    )
+    return {"org": organisation.id, "round": round_.id, "app": application.id, "sent": sent.id}
 
 
 @pytest.mark.parametrize(("method", "path", "role", "expected"), CASES)
@@ -170,7 +181,7 @@ def test_every_route_is_in_the_table(app):
         for rule in app.url_map.iter_rules():
             pattern = "^" + re.sub(r"<[^>]+>", "[^/]+", rule.rule) + "$"
             if method in rule.methods and re.match(
-                pattern, path.split("?")[0].format(org=1, app=1, round=1)
+                pattern, path.split("?")[0].format(org=1, app=1, round=1, sent=1)
             ):
                 covered.add((method, rule.rule))
     missing = [

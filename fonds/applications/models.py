@@ -242,12 +242,15 @@ class Application(db.Model):
     # Permissions: used by views and templates alike.
 
     def can_view(self, user) -> bool:
-        """Members of the organisation and administrators. Reviewers get their own view later."""
+        """Members of the organisation always; administrators once it has been sent (a draft
+        is the organisation's own). Reviewers get their own view with the review work."""
         from fonds.auth.models import Role
 
         if not user.is_authenticated:
             return False
-        return user.belongs_to(self.organisation) or user.has_role(Role.ADMIN)
+        if user.belongs_to(self.organisation):
+            return True
+        return self.submitted_at is not None and user.has_role(Role.ADMIN)
 
     def can_edit(self, user) -> bool:
         """Members change a draft, or the parts asked for while more information is requested."""
