@@ -9,6 +9,8 @@ import email.policy
 import re
 import socket
 import threading
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,8 @@ from fonds.auth.passwords import hash_password
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.organisations.models import Membership, Organisation
+from fonds.rounds.models import LegalMode, Round
+from fonds.rounds.rubric import add_default_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -248,6 +252,39 @@ def make_organisation(app):
             db.session.add(Membership(user=member, organisation=organisation))
         db.session.commit()
         return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_round(app):
+    """A round with the default rubric; open from two weeks ago until two months from now unless
+    opens_at/closes_at say otherwise."""
+
+    def make(**overrides) -> Round:
+        now = utcnow()
+        values = {
+            "name": "Verandering van binnenuit 2027",
+            "description": "Voor initiatieven uit de gemeenschap zelf.",
+            "opens_at": now - timedelta(days=14),
+            "closes_at": now + timedelta(days=60),
+            "budget_ceiling": Decimal("250000.00"),
+            "min_grant": Decimal("2500.00"),
+            "max_grant": Decimal("25000.00"),
+            "max_duration_months": 18,
+            "reviewers_per_application": 2,
+            "regulation": "Subsidieregeling Fonds op Naam 2027, artikel 4",
+            "legal_mode": LegalMode.PRIVATE,
+            "signatory_name": "Anna de Vries",
+            "signatory_title": "Programmamanager",
+            "legal_remedy_text": "Vraag binnen zes weken om heroverweging.",
+        }
+        values.update(overrides)
+        round_ = Round(**values)
+        add_default_rubric(round_)
+        db.session.add(round_)
+        db.session.commit()
+        return round_
 
     return make
 

@@ -9,6 +9,9 @@ from tests.conftest import PASSWORD
 ROLES = ["anonymous", "applicant", "other_applicant", "reviewer", "admin"]
 LOGIN = "login"
 
+# Anonymous visitors log in first; logged-in people without the administrator role are refused.
+ADMIN_ONLY = {"anonymous": LOGIN, "applicant": 403, "other_applicant": 403, "reviewer": 403}
+
 # (method, path, {role: expected status, or LOGIN for a redirect to the log-in page})
 ROUTES = [
     ("GET", "/", dict.fromkeys(ROLES, 200)),
@@ -78,6 +81,19 @@ ROUTES = [
             "admin": 302,
         },
     ),
+    # Rounds: the page of a round is public; managing rounds is for administrators. The POSTs
+    # here send data that is not a round, so the form comes back with its errors (422).
+    ("GET", "/rounds/{round}", dict.fromkeys(ROLES, 200)),
+    ("GET", "/rounds/999999", dict.fromkeys(ROLES, 404)),
+    ("GET", "/rounds/manage", ADMIN_ONLY | {"admin": 200}),
+    ("GET", "/rounds/new", ADMIN_ONLY | {"admin": 200}),
+    ("POST", "/rounds/new", ADMIN_ONLY | {"admin": 422}),
+    ("GET", "/rounds/{round}/edit", ADMIN_ONLY | {"admin": 200}),
+    ("POST", "/rounds/{round}/edit", ADMIN_ONLY | {"admin": 422}),
+    ("GET", "/rounds/999999/edit", ADMIN_ONLY | {"admin": 404}),
+    ("GET", "/rounds/{round}/close", ADMIN_ONLY | {"admin": 200}),
+    ("POST", "/rounds/{round}/close", ADMIN_ONLY | {"admin": 302}),
+    ("POST", "/rounds/999999/close", ADMIN_ONLY | {"admin": 404}),
 ]
 
 CASES = [
@@ -88,14 +104,14 @@ CASES = [
 
 
 @pytest.fixture
-def people(make_user, make_organisation):
+def people(make_user, make_organisation, make_round):
     applicant = make_user("applicant@example.nl")
     make_user("other@example.nl")
     make_organisation("Other foundation", members=[])
     make_user("reviewer@example.nl", roles=[Role.REVIEWER])
     make_user("admin@example.nl", roles=[Role.ADMIN])
     organisation = make_organisation("Stichting Voorbeeld", members=[applicant])
-    return {"org": organisation.id}
+    return {"org": organisation.id, "round": make_round().id}
 
 
 @pytest.mark.parametrize(("method", "path", "role", "expected"), CASES)
@@ -133,7 +149,9 @@ def test_every_route_is_in_the_table(app):
     for method, path, _expectations in ROUTES:
         for rule in app.url_map.iter_rules():
             pattern = "^" + re.sub(r"<[^>]+>", "[^/]+", rule.rule) + "$"
-            if method in rule.methods and re.match(pattern, path.split("?")[0].format(org=1)):
+            if method in rule.methods and re.match(
+                pattern, path.split("?")[0].format(org=1, round=1)
+            ):
                 covered.add((method, rule.rule))
     missing = [
         (method, rule.rule)
