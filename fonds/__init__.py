@@ -108,12 +108,15 @@ def register_blueprints(app: Flask) -> None:
     from fonds.pages import views as _page_views  # noqa: F401
     from fonds.people import bp as people_bp
     from fonds.people import views as _people_views  # noqa: F401
+    from fonds.rounds import bp as rounds_bp
+    from fonds.rounds import views as _round_views  # noqa: F401
 
     for blueprint in (
         pages_bp,
         auth_bp,
         organisations_bp,
         people_bp,
+        rounds_bp,
         applications_bp,
         mail_bp,
         demo_bp,

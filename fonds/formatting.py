@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import format_currency, format_date, format_datetime
 
 
@@ -16,12 +17,20 @@ def money(amount: Decimal | int | None) -> str:
     return format_currency(Decimal(amount), "EUR")
 
 
+def in_local_time(value: datetime) -> datetime:
+    """The moment in the fund's time zone, converted with zoneinfo: Flask-Babel's own conversion
+    uses pytz, whose tables stop in 2037 and would show later summer times an hour off."""
+    if value.tzinfo is None:  # as Flask-Babel does: a naive moment is UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+
+
 def long_date(value: date | datetime | None) -> str:
     """12 maart 2027 — a datetime is first converted to Europe/Amsterdam."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "d MMMM y")
+        return format_datetime(in_local_time(value), "d MMMM y", rebase=False)
     return format_date(value, "d MMMM y")
 
 
@@ -29,7 +38,7 @@ def date_time(value: datetime | None) -> str:
     """12 maart 2027 14:05, in Europe/Amsterdam."""
     if value is None:
         return ""
-    return format_datetime(value, "d MMMM y HH:mm")
+    return format_datetime(in_local_time(value), "d MMMM y HH:mm", rebase=False)
 
 
 def error_links(form) -> list[tuple[str, str]]:

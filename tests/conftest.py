@@ -9,6 +9,8 @@ import email.policy
 import re
 import socket
 import threading
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,8 @@ from fonds.auth.passwords import hash_password
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.organisations.models import Membership, Organisation
+from fonds.rounds.models import LegalMode, Round
+from fonds.rounds.rubric import add_default_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -252,6 +256,39 @@ def make_organisation(app):
     return make
 
 
+@pytest.fixture
+def make_round(app):
+    """A round with the default rubric; open from two weeks ago until two months from now unless
+    open_now=False (closed yesterday) or opens_at/closes_at say otherwise."""
+
+    def make(*, open_now: bool = True, **overrides) -> Round:
+        now = utcnow()
+        values = {
+            "name": "Verandering van binnenuit 2027",
+            "description": "Voor initiatieven uit de gemeenschap zelf.",
+            "opens_at": now - timedelta(days=14 if open_now else 60),
+            "closes_at": now + timedelta(days=60) if open_now else now - timedelta(days=1),
+            "budget_ceiling": Decimal("250000.00"),
+            "min_grant": Decimal("2500.00"),
+            "max_grant": Decimal("25000.00"),
+            "max_duration_months": 18,
+            "reviewers_per_application": 2,
+            "regulation": "Subsidieregeling Fonds op Naam 2027, artikel 4",
+            "legal_mode": LegalMode.PRIVATE,
+            "signatory_name": "Anna de Vries",
+            "signatory_title": "Programmamanager",
+            "legal_remedy_text": "Vraag binnen zes weken om heroverweging.",
+        }
+        values.update(overrides)
+        round_ = Round(**values)
+        add_default_rubric(round_)
+        db.session.add(round_)
+        db.session.commit()
+        return round_
+
+    return make
+
+
 def login(client, email: str, password: str = PASSWORD):
     return client.post("/account/login", data={"email": email, "password": password})
 
@@ -329,37 +366,6 @@ def axe_violations(page) -> list[str]:
 
 
 # --- rounds and applications -----------------------------------------------------------------
-
-
-@pytest.fixture
-def make_round(app):
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from fonds.rounds.models import Round
-    from fonds.rounds.rubric import add_default_rubric
-
-    def make(*, open_now: bool = True, **overrides):
-        now = utcnow()
-        values = {
-            "name": "Ronde 2027",
-            "description": "Voor initiatieven van binnenuit.",
-            "opens_at": now - timedelta(days=1) if open_now else now - timedelta(days=30),
-            "closes_at": now + timedelta(days=30) if open_now else now - timedelta(days=1),
-            "budget_ceiling": Decimal("100000.00"),
-            "min_grant": Decimal("1000.00"),
-            "max_grant": Decimal("25000.00"),
-            "max_duration_months": 12,
-            "reviewers_per_application": 2,
-        }
-        values.update(overrides)
-        round_ = Round(**values)
-        add_default_rubric(round_)
-        db.session.add(round_)
-        db.session.commit()
-        return round_
-
-    return make
 
 
 COMPLETE_ORGANISATION = {

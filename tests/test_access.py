@@ -21,6 +21,8 @@ MEMBERS_AND_ADMINS = {
 }
 # A draft application is the organisation's own: administrators do not see it either.
 MEMBERS_ONLY = MEMBERS_AND_ADMINS | {"admin": 404}
+# Anonymous visitors log in first; logged-in people without the administrator role are refused.
+ADMIN_ONLY = {"anonymous": LOGIN, "applicant": 403, "other_applicant": 403, "reviewer": 403}
 
 # (method, path, {role: expected status, or LOGIN for a redirect to the log-in page})
 ROUTES = [
@@ -116,6 +118,19 @@ ROUTES = [
             "admin": 302,
         },
     ),
+    # Rounds: the page of a round is public; managing rounds is for administrators. The POSTs
+    # here send data that is not a round, so the form comes back with its errors (422).
+    ("GET", "/rounds/{round}", dict.fromkeys(ROLES, 200)),
+    ("GET", "/rounds/999999", dict.fromkeys(ROLES, 404)),
+    ("GET", "/rounds/manage", ADMIN_ONLY | {"admin": 200}),
+    ("GET", "/rounds/new", ADMIN_ONLY | {"admin": 200}),
+    ("POST", "/rounds/new", ADMIN_ONLY | {"admin": 422}),
+    ("GET", "/rounds/{round}/edit", ADMIN_ONLY | {"admin": 200}),
+    ("POST", "/rounds/{round}/edit", ADMIN_ONLY | {"admin": 422}),
+    ("GET", "/rounds/999999/edit", ADMIN_ONLY | {"admin": 404}),
+    ("GET", "/rounds/{round}/close", ADMIN_ONLY | {"admin": 200}),
+    ("POST", "/rounds/{round}/close", ADMIN_ONLY | {"admin": 302}),
+    ("POST", "/rounds/999999/close", ADMIN_ONLY | {"admin": 404}),
 ]
 
 CASES = [

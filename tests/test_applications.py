@@ -122,21 +122,21 @@ def test_a_draft_continues_on_another_device(
         ),
         (
             "planning",
-            {"start_date": "2027-01-01", "end_date": "2028-02-01"},
+            {"start_date": "2027-01-01", "end_date": "2028-08-01"},
             "end_date",
-            "Your project can last at most 12 months. Choose an earlier end date.",
+            "Your project can last at most 18 months. Choose an earlier end date.",
         ),
         (
             "planning",
             {"amount_requested": "twaalfduizend"},
             "amount_requested",
-            "Fill in an amount in euros, for example 12.500,00.",
+            "Enter an amount in euros, for example 12,500.00.",
         ),
         (
             "planning",
             {"amount_requested": "500"},
             "amount_requested",
-            "Ask for at least €1,000.00.",
+            "Ask for at least €2,500.00.",
         ),
         (
             "planning",
@@ -172,7 +172,7 @@ def test_a_draft_continues_on_another_device(
             "planning",
             {"lines-0-category": "venue", "lines-0-description": "Zaal", "lines-0-amount": "-5"},
             "lines-0-amount",
-            "Fill in an amount above zero.",
+            "Enter the amount without a minus sign.",
         ),
         (
             "organisation",

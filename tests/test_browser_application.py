@@ -47,7 +47,7 @@ def test_volunteer_applies_from_start_to_finish(
     # Dashboard and start.
     page.get_by_role("link", name="Mijn aanvragen").click()
     check("dashboard")
-    page.get_by_role("button", name="Aanvraag starten").click()
+    page.get_by_role("button", name="Start een aanvraag").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Organisatie"
     check("step 1, empty")
 

@@ -71,6 +71,14 @@ def test_money_and_dates_in_dutch(app):
         assert date_time(datetime(2027, 7, 1, 12, 5, tzinfo=UTC)) == "1 juli 2027 14:05"
 
 
+def test_summer_time_after_2037_is_shown_right(app):
+    """pytz, which Flask-Babel uses, knows no clock changes after 2037; zoneinfo does."""
+    with app.test_request_context(), force_locale("nl"):
+        assert date_time(datetime(2040, 7, 1, 12, 5, tzinfo=UTC)) == "1 juli 2040 14:05"
+        assert date_time(datetime(2040, 12, 1, 12, 5, tzinfo=UTC)) == "1 december 2040 13:05"
+        assert long_date(datetime(2040, 6, 30, 22, 30, tzinfo=UTC)) == "1 juli 2040"
+
+
 def test_every_text_has_a_dutch_translation():
     """Fails when a text is added to the code or templates without a Dutch translation (run
     `make extract-messages` and translate the new entries)."""

@@ -1,0 +1,116 @@
+"""The public page of a round, and administrators creating, changing and closing rounds."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from fonds.auth.models import Role
+from fonds.columns import utcnow
+from fonds.extensions import db
+from fonds.permissions import role_required
+from fonds.rounds import bp
+from fonds.rounds.forms import LEGAL_MODE_HINTS, CloseRoundForm, RoundForm
+from fonds.rounds.models import Round
+from fonds.rounds.operations import (
+    RoundRefused,
+    close_round,
+    create_round,
+    update_round,
+    why_not_close,
+)
+from fonds.rounds.status import RoundStatus, round_status
+
+
+def load_round(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+@bp.route("/<int:round_id>")
+def show(round_id: int):
+    """What a round supports, how applications are scored, the amounts and the deadline."""
+    round_ = load_round(round_id)
+    return render_template("rounds/show.html", round=round_, status=round_status(round_))
+
+
+@bp.route("/manage")
+@role_required(Role.ADMIN)
+def manage():
+    rounds = db.session.scalars(select(Round).order_by(Round.opens_at.desc(), Round.id)).all()
+    now = utcnow()
+    return render_template(
+        "rounds/manage.html",
+        rounds=[(round_, round_status(round_, now)) for round_ in rounds],
+        RoundStatus=RoundStatus,
+    )
+
+
+def render_form(form: RoundForm, round_: Round | None = None, status: int = 200):
+    return render_template(
+        "rounds/form.html", form=form, round=round_, legal_mode_hints=LEGAL_MODE_HINTS
+    ), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new():
+    """Create a round; it starts with the default rubric."""
+    form = RoundForm()
+    if not form.validate_on_submit():
+        return render_form(form, status=422 if form.is_submitted() else 200)
+    round_ = create_round(form.values(), created_by=current_user)
+    db.session.commit()
+    flash(
+        _(
+            "The round %(name)s has been created, with the standard assessment criteria.",
+            name=round_.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("rounds.manage"))
+
+
+@bp.route("/<int:round_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit(round_id: int):
+    round_ = load_round(round_id)
+    form = RoundForm(obj=round_)
+    if not form.validate_on_submit():
+        return render_form(form, round_, status=422 if form.is_submitted() else 200)
+    update_round(round_, form.values(), changed_by=current_user)
+    db.session.commit()
+    flash(_("Your changes to %(name)s have been saved.", name=round_.name), "success")
+    return redirect(url_for("rounds.manage"))
+
+
+@bp.route("/<int:round_id>/close", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def close(round_id: int):
+    """Close an open round now, after a confirmation step."""
+    round_ = load_round(round_id)
+    form = CloseRoundForm()
+    if form.validate_on_submit():
+        try:
+            close_round(round_, closed_by=current_user)
+        except RoundRefused as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for("rounds.manage"))
+        db.session.commit()
+        flash(
+            _(
+                "The round %(name)s is closed. Nobody can submit an application in it any more.",
+                name=round_.name,
+            ),
+            "success",
+        )
+        return redirect(url_for("rounds.manage"))
+    refusal = why_not_close(round_, utcnow())
+    if refusal is not None:
+        flash(str(refusal), "error")
+        return redirect(url_for("rounds.manage"))
+    return render_template("rounds/close.html", round=round_, form=form)
