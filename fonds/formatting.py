@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime
+from flask_babel import format_currency, format_date, format_datetime, format_decimal
 
 
 def money(amount: Decimal | int | None) -> str:
@@ -30,6 +30,15 @@ def date_time(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_datetime(value, "d MMMM y HH:mm")
+
+
+def file_size(size: int | None) -> str:
+    """512 KB, 2,5 MB (1 KB is 1024 bytes; anything above zero is at least 1 KB)."""
+    if size is None:
+        return ""
+    if size < 1024 * 1024:
+        return f"{max(1, -(-size // 1024))} KB"
+    return f"{format_decimal(size / (1024 * 1024), '#,##0.#')} MB"
 
 
 def error_links(form) -> list[tuple[str, str]]:
@@ -61,3 +70,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
+    app.add_template_filter(file_size)

@@ -3,11 +3,26 @@ refused (403) and who is told it does not exist (404, so existence is not reveal
 
 import pytest
 
+from fonds.applications.attachments import store_attachment
 from fonds.auth.models import Role
+from fonds.extensions import db
+from tests import files
 from tests.conftest import PASSWORD
 
 ROLES = ["anonymous", "applicant", "other_applicant", "reviewer", "admin"]
 LOGIN = "login"
+
+SEE = ("applicant", "admin")
+# Pages of one application: its organisation's members and administrators see them.
+MEMBERS_AND_ADMINS = {
+    "anonymous": LOGIN,
+    "applicant": 200,
+    "other_applicant": 404,
+    "reviewer": 404,
+    "admin": 200,
+}
+# A change: done for the member, refused with a message for an administrator.
+MAY_CHANGE = dict.fromkeys(SEE, 302)
 
 # (method, path, {role: expected status, or LOGIN for a redirect to the log-in page})
 ROUTES = [
@@ -56,6 +71,40 @@ ROUTES = [
         },
     ),
     ("GET", "/organisations/999999", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
+    # Applications: {app} is a draft of the applicant's organisation, {attachment} one of its
+    # files. Members and administrators see it; anyone else is told it does not exist.
+    ("GET", "/applications/", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 200)),
+    (
+        "POST",
+        "/applications/start?round_id={round}",
+        {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 302),
+    ),
+    ("GET", "/applications/{app}", MEMBERS_AND_ADMINS),
+    ("GET", "/applications/{app}/steps/project", MEMBERS_AND_ADMINS),
+    # Saving a step: the member saves; an administrator is refused with a message (302).
+    ("POST", "/applications/{app}/steps/project", MEMBERS_AND_ADMINS | MAY_CHANGE),
+    ("GET", "/applications/{app}/check", MEMBERS_AND_ADMINS),
+    # Without the declarations the form is refused (422).
+    ("POST", "/applications/{app}/submit", MEMBERS_AND_ADMINS | dict.fromkeys(SEE, 422)),
+    # Not sent yet: to the status page.
+    ("GET", "/applications/{app}/sent", MEMBERS_AND_ADMINS | dict.fromkeys(SEE, 302)),
+    # An administrator cannot withdraw: sent to the status page with a message.
+    ("GET", "/applications/{app}/withdraw", MEMBERS_AND_ADMINS | {"admin": 302}),
+    ("POST", "/applications/{app}/withdraw", MEMBERS_AND_ADMINS | MAY_CHANGE),
+    ("GET", "/applications/{app}/attachments", MEMBERS_AND_ADMINS),
+    # Posting without a file asks for one (422); an administrator cannot change it (302).
+    (
+        "POST",
+        "/applications/{app}/attachments",
+        MEMBERS_AND_ADMINS | {"applicant": 422, "admin": 302},
+    ),
+    ("GET", "/applications/{app}/attachments/{attachment}", MEMBERS_AND_ADMINS),
+    (
+        "POST",
+        "/applications/{app}/attachments/{attachment}/delete",
+        MEMBERS_AND_ADMINS | MAY_CHANGE,
+    ),
+    ("GET", "/applications/{app}/attachments/999999", MEMBERS_AND_ADMINS | dict.fromkeys(SEE, 404)),
     (
         "GET",
         "/people/",
@@ -88,14 +137,23 @@ CASES = [
 
 
 @pytest.fixture
-def people(make_user, make_organisation):
+def people(make_user, make_organisation, make_round, make_application):
     applicant = make_user("applicant@example.nl")
     make_user("other@example.nl")
     make_organisation("Other foundation", members=[])
     make_user("reviewer@example.nl", roles=[Role.REVIEWER])
     make_user("admin@example.nl", roles=[Role.ADMIN])
     organisation = make_organisation("Stichting Voorbeeld", members=[applicant])
-    return {"org": organisation.id}
+    round_ = make_round()
+    application = make_application(round_, organisation)
+    attachment = store_attachment(application, files.png(), "logo.png", by=applicant)
+    db.session.commit()
+    return {
+        "org": organisation.id,
+        "round": round_.id,
+        "app": application.id,
+        "attachment": attachment.id,
+    }
 
 
 @pytest.mark.parametrize(("method", "path", "role", "expected"), CASES)
@@ -125,6 +183,9 @@ def test_route_access(client, people, mailbox, method, path, role, expected):
     assert bool(invited) == (method == "POST" and "invite" in path and expected == 302)
 
 
+PLACEHOLDERS = dict.fromkeys(("org", "round", "app", "attachment"), 1)
+
+
 def test_every_route_is_in_the_table(app):
     """A new route must be added to ROUTES, so its access rules are decided and tested."""
     import re
@@ -133,7 +194,9 @@ def test_every_route_is_in_the_table(app):
     for method, path, _expectations in ROUTES:
         for rule in app.url_map.iter_rules():
             pattern = "^" + re.sub(r"<[^>]+>", "[^/]+", rule.rule) + "$"
-            if method in rule.methods and re.match(pattern, path.split("?")[0].format(org=1)):
+            if method in rule.methods and re.match(
+                pattern, path.split("?")[0].format(**PLACEHOLDERS)
+            ):
                 covered.add((method, rule.rule))
     missing = [
         (method, rule.rule)
