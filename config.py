@@ -72,6 +72,13 @@ class Config:
 
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
 
+    # Attachments of applications: stored outside the web root under random names. Keep
+    # ATTACHMENT_MAX_BYTES below MAX_CONTENT_LENGTH, so a file too large gets the step page's
+    # own message instead of the 413 page.
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+    ATTACHMENT_MAX_COUNT = env_int("ATTACHMENT_MAX_COUNT", 10)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -92,6 +92,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     # Views and commands attach themselves to their blueprint when imported.
+    from fonds.applications import attachment_views as _attachment_views  # noqa: F401
     from fonds.applications import bp as applications_bp
     from fonds.applications import views as _application_views  # noqa: F401
     from fonds.auth import bp as auth_bp

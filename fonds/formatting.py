@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import format_currency, format_date, format_datetime
+from flask_babel import format_currency, format_date, format_datetime, format_decimal
 
 
 def money(amount: Decimal | int | None) -> str:
@@ -41,6 +41,15 @@ def date_time(value: datetime | None) -> str:
     return format_datetime(in_local_time(value), "d MMMM y HH:mm", rebase=False)
 
 
+def file_size(size: int | None) -> str:
+    """512 KB, 2,5 MB (1 KB is 1024 bytes; anything above zero is at least 1 KB)."""
+    if size is None:
+        return ""
+    if size < 1024 * 1024:
+        return f"{max(1, -(-size // 1024))} KB"
+    return f"{format_decimal(size / (1024 * 1024), '#,##0.#')} MB"
+
+
 def error_links(form) -> list[tuple[str, str]]:
     """(field id, first error) for every field with an error, also inside lists of subforms,
     for the error summary at the top of a form. Messages become plain str, so the template
@@ -70,3 +79,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
+    app.add_template_filter(file_size)

@@ -159,6 +159,7 @@ def app_factory(migrated, smtp_server, tmp_path):
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": controller.port,
             "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
         }
         settings.update(overrides)
         app = create_app("testing", settings)

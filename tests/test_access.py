@@ -3,8 +3,11 @@ refused (403) and who is told it does not exist (404, so existence is not reveal
 
 import pytest
 
+from fonds.applications.attachments import store_attachment
 from fonds.auth.models import Role
 from fonds.columns import utcnow
+from fonds.extensions import db
+from tests import files
 from tests.conftest import PASSWORD
 
 ROLES = ["anonymous", "applicant", "other_applicant", "reviewer", "admin"]
@@ -79,20 +82,28 @@ ROUTES = [
         "/applications/start?round_id={round}",
         {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 302),
     ),
+    # {app} is a draft of the applicant's organisation, {attachment} one of its files, {sent} a
+    # sent application. A draft is the organisation's own; anyone else is told it does not exist.
     ("GET", "/applications/{app}", MEMBERS_ONLY),
     ("GET", "/applications/{app}/steps/project", MEMBERS_ONLY),
-    (
-        "POST",
-        "/applications/{app}/steps/project",
-        MEMBERS_ONLY | {"applicant": 302},
-    ),
+    ("POST", "/applications/{app}/steps/project", MEMBERS_ONLY | {"applicant": 302}),
     ("GET", "/applications/{app}/check", MEMBERS_ONLY),
+    # Without the declarations the form is refused (422).
     ("POST", "/applications/{app}/submit", MEMBERS_ONLY | {"applicant": 422}),
+    # Not sent yet: to the status page.
     ("GET", "/applications/{app}/sent", MEMBERS_ONLY | {"applicant": 302}),
     ("GET", "/applications/{app}/withdraw", MEMBERS_ONLY),
     ("POST", "/applications/{app}/withdraw", MEMBERS_ONLY | {"applicant": 302}),
     ("GET", "/applications/{app}/attachments", MEMBERS_ONLY),
-    ("POST", "/applications/{app}/attachments", MEMBERS_ONLY),
+    # Posting without a file asks for one (422).
+    ("POST", "/applications/{app}/attachments", MEMBERS_ONLY | {"applicant": 422}),
+    ("GET", "/applications/{app}/attachments/{attachment}", MEMBERS_ONLY),
+    (
+        "POST",
+        "/applications/{app}/attachments/{attachment}/delete",
+        MEMBERS_ONLY | {"applicant": 302},
+    ),
+    ("GET", "/applications/{app}/attachments/999999", MEMBERS_ONLY | {"applicant": 404}),
     ("GET", "/applications/{sent}", MEMBERS_AND_ADMINS),
     ("GET", "/applications/{sent}/check", MEMBERS_AND_ADMINS),
     ("GET", "/applications/999999", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
@@ -157,7 +168,15 @@ def people(make_user, make_organisation, make_round, make_application):
         reference="FON-2026-9999",
         submitted_at=utcnow(),
     )
-    return {"org": organisation.id, "round": round_.id, "app": application.id, "sent": sent.id}
+    attachment = store_attachment(application, files.png(), "logo.png", by=applicant)
+    db.session.commit()
+    return {
+        "org": organisation.id,
+        "round": round_.id,
+        "app": application.id,
+        "attachment": attachment.id,
+        "sent": sent.id,
+    }
 
 
 @pytest.mark.parametrize(("method", "path", "role", "expected"), CASES)
@@ -187,6 +206,9 @@ def test_route_access(client, people, mailbox, method, path, role, expected):
     assert bool(invited) == (method == "POST" and "invite" in path and expected == 302)
 
 
+PLACEHOLDERS = dict.fromkeys(("org", "round", "app", "attachment", "sent"), 1)
+
+
 def test_every_route_is_in_the_table(app):
     """A new route must be added to ROUTES, so its access rules are decided and tested."""
     import re
@@ -196,7 +218,7 @@ def test_every_route_is_in_the_table(app):
         for rule in app.url_map.iter_rules():
             pattern = "^" + re.sub(r"<[^>]+>", "[^/]+", rule.rule) + "$"
             if method in rule.methods and re.match(
-                pattern, path.split("?")[0].format(org=1, app=1, round=1, sent=1)
+                pattern, path.split("?")[0].format(**PLACEHOLDERS)
             ):
                 covered.add((method, rule.rule))
     missing = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -228,3 +229,8 @@ class SubmitForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     pass
+
+
+class AttachmentForm(FlaskForm):
+    # No validators: what the file is, is decided by its content (applications.attachments).
+    file = FileField(_l("Add a file"))

@@ -293,15 +293,6 @@ def withdraw(application_id: int):
     return render_template("applications/withdraw.html", application=application, form=form)
 
 
-@bp.route("/<int:application_id>/attachments", methods=["GET", "POST"])
-@login_required
-def attachments(application_id: int):
-    application = load_application(application_id)
-    return render_template(
-        "applications/steps/attachments.html", **step_context(application, "attachments")
-    )
-
-
 @bp.app_context_processor
 def application_labels() -> dict:
     """Labels for stored keys, in the current language."""

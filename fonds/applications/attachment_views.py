@@ -1,0 +1,155 @@
+"""Step 6 of the application: adding, listing, downloading and deleting attachments."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from fonds.applications import attachments as ops
+from fonds.applications import bp
+from fonds.applications.attachments import AttachmentRefused
+from fonds.applications.forms import AttachmentForm
+from fonds.applications.models import Application, Attachment
+from fonds.applications.steps import previous_step
+from fonds.applications.views import load_application, may_change_step, step_context
+from fonds.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+def load_attachment(application: Application, attachment_id: int) -> Attachment:
+    """404 unless the attachment belongs to this (visible) application."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.application_id != application.id:
+        abort(404)
+    return attachment
+
+
+def render_step(application: Application, form: AttachmentForm, status: int = 200):
+    form.file.description = " ".join(
+        [
+            ops.allowed(),
+            _("You can add at most %(count)s attachments.", count=ops.max_count()),
+        ]
+    )
+    page = render_template(
+        "applications/steps/attachments.html",
+        form=form,
+        max_count=ops.max_count(),
+        kind_label=ops.kind_label,
+        **step_context(application, ops.STEP),
+    )
+    return page, status
+
+
+def after_saving(application: Application):
+    """Where the step's buttons lead: on to checking, back to the previous step, or here."""
+    if "next" in request.form:
+        return redirect(url_for("applications.check", application_id=application.id))
+    if "previous" in request.form:
+        step = previous_step(ops.STEP)
+        return redirect(url_for("applications.step", application_id=application.id, step=step))
+    return redirect(url_for("applications.attachments", application_id=application.id))
+
+
+def refuse_change(application: Application):
+    flash(_("You cannot change this part of the application now."), "error")
+    return redirect(url_for("applications.attachments", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/attachments", methods=["GET", "POST"])
+@login_required
+def attachments(application_id: int):
+    """The attachments and a form to add one. A file that is refused leaves the page as it was
+    and stores nothing; the message says what is allowed."""
+    application = load_application(application_id)
+    form = AttachmentForm()
+    if request.method == "GET":
+        return render_step(application, form)
+
+    upload = request.files.get(form.file.name)
+    # One byte more than allowed is enough to know a file is too large.
+    data = upload.stream.read(ops.max_bytes() + 1) if upload is not None else b""
+    chose_file = upload is not None and bool(upload.filename or data)
+    if not chose_file and ("next" in request.form or "previous" in request.form):
+        return after_saving(application)  # nothing to add: just move on
+    if not may_change_step(application, ops.STEP):
+        return refuse_change(application)
+    if not chose_file:
+        form.file.errors = [_("Choose a file to add.")]
+        return render_step(application, form, 422)
+
+    try:
+        attachment = ops.store_attachment(application, data, upload.filename, by=current_user)
+    except AttachmentRefused as refused:
+        db.session.rollback()
+        logger.info(
+            "Refused a file for application %s from user %s: %s",
+            application.id,
+            current_user.id,
+            refused.message,
+        )
+        form.file.errors = [refused.message]
+        return render_step(application, form, 422)
+    except OSError:
+        db.session.rollback()
+        logger.exception("Could not write an attachment of application %s", application.id)
+        form.file.errors = [_("We could not save your file. Please try again later.")]
+        return render_step(application, form, 500)
+    path = ops.stored_path(attachment)
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        ops.remove_file(path)  # no row, so no file either
+        raise
+    flash(_("The file %(name)s is added.", name=attachment.original_name), "success")
+    return after_saving(application)
+
+
+@bp.route("/<int:application_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def delete_attachment(application_id: int, attachment_id: int):
+    """Delete an attachment while the application may change; the file goes after the commit."""
+    application = load_application(application_id)
+    attachment = load_attachment(application, attachment_id)
+    if not may_change_step(application, ops.STEP):
+        return refuse_change(application)
+    name = attachment.original_name
+    try:
+        path = ops.delete_attachment(attachment, by=current_user)
+    except AttachmentRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return redirect(url_for("applications.attachments", application_id=application.id))
+    db.session.commit()
+    ops.remove_file(path)
+    flash(_("The file %(name)s is deleted.", name=name), "success")
+    return redirect(url_for("applications.attachments", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/attachments/<int:attachment_id>")
+@login_required
+def download_attachment(application_id: int, attachment_id: int):
+    """The file as it was added, for people who may see the application; never shown inline,
+    never cached, never sniffed as another type."""
+    application = load_application(application_id)
+    attachment = load_attachment(application, attachment_id)
+    path = ops.stored_path(attachment)
+    if not path.is_file():
+        logger.error("The file of attachment %s is missing", attachment.id)
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        conditional=False,
+        etag=False,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
