@@ -321,9 +321,11 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 @pytest.fixture
 def live_server(app):
-    """The app under test served over real HTTP on a free loopback port."""
+    """The app under test served over real HTTP on a free loopback port, with CSRF protection
+    on as in production, so every form a person uses must carry its token."""
     from werkzeug.serving import make_server
 
+    app.config["WTF_CSRF_ENABLED"] = True
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
