@@ -77,6 +77,12 @@ ROUTES = [
     ("POST", "/organisations/{org}/details", MEMBERS_AND_ADMINS | {"applicant": 302, "admin": 403}),
     ("GET", "/organisations/999999", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
     ("GET", "/applications/", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 200)),
+    # Without an organisation there is nothing to start: back to the dashboard with a message.
+    (
+        "GET",
+        "/applications/start?round_id={round}",
+        {"anonymous": LOGIN, "applicant": 200} | dict.fromkeys(ROLES[2:], 302),
+    ),
     (
         "POST",
         "/applications/start?round_id={round}",

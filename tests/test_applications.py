@@ -618,3 +618,28 @@ def test_kept_text_is_only_given_back_to_someone_who_may_edit(
     assert client.get(step_url(application, "project")).status_code == 404
     db.session.refresh(application)
     assert application.title == "" and not application.pending_input
+
+
+def test_a_visitor_starts_from_the_round_page_after_logging_in(
+    client, make_user, make_organisation, make_round
+):
+    user = make_user("fatima@example.nl")
+    make_organisation("Stichting Samen Sterk", members=[user])
+    round_ = make_round()
+    client.get("/language/en")
+    response = client.post(f"/applications/start?round_id={round_.id}")
+    assert response.headers["Location"] == (
+        f"/account/login?next=%2Fapplications%2Fstart%3Fround_id%3D{round_.id}"
+    )
+    response = client.post(
+        response.headers["Location"],
+        data={"email": "fatima@example.nl", "password": "correct horse battery staple"},
+    )
+    page = client.get(response.headers["Location"]).text
+    assert "For: Stichting Samen Sterk." in page
+    response = client.post(
+        f"/applications/start?round_id={round_.id}",
+        data={"organisation_id": user.organisations[0].id},
+    )
+    application = db.session.scalar(select(Application))
+    assert response.headers["Location"] == step_url(application, "organisation")

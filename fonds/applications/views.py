@@ -65,10 +65,11 @@ def dashboard():
     )
 
 
-@bp.route("/start", methods=["POST"])
+@bp.route("/start", methods=["GET", "POST"])
 @login_required
 def start():
-    """Start a draft in an open round, for one of the person's organisations."""
+    """Start a draft in an open round, for one of the person's organisations. GET asks which
+    organisation (also where a visitor arrives after logging in from the round's page)."""
     round_ = db.session.get(Round, request.args.get("round_id", type=int))
     if round_ is None:
         abort(404)
@@ -86,13 +87,15 @@ def start():
         )
         return redirect(url_for("applications.dashboard"))
     chosen_id = request.form.get("organisation_id", type=int)
-    if chosen_id is None and len(organisations) > 1:
+    if request.method == "GET" or (chosen_id is None and len(organisations) > 1):
         return render_template(
             "applications/choose_organisation.html", round=round_, organisations=organisations
         )
-    organisation = next((o for o in organisations if o.id == chosen_id), None)
-    if organisation is None and chosen_id is None:
-        organisation = organisations[0]
+    organisation = (
+        organisations[0]
+        if chosen_id is None
+        else next((o for o in organisations if o.id == chosen_id), None)
+    )
     if organisation is None:
         abort(404)
     application = ops.start_application(round_, organisation, by=current_user)
