@@ -3,6 +3,7 @@ in, switch language and log out. axe-core checks every page in Dutch and English
 and on a 320 px wide screen."""
 
 import pytest
+from playwright.sync_api import expect
 
 from fonds.auth.models import User
 from tests.conftest import PASSWORD, axe_violations
@@ -27,7 +28,7 @@ def test_newcomer_registers_verifies_logs_in_and_switches_language(
     assert_accessible(page, "start page")
 
     page.get_by_role("link", name="Maak een account aan").first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Maak een account aan"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Maak een account aan")
     assert_accessible(page, "registration form")
 
     # One mistake first: too short a password. The summary gets focus and keeps what was typed.
@@ -39,38 +40,41 @@ def test_newcomer_registers_verifies_logs_in_and_switches_language(
     page.get_by_label("Ik heb de privacyverklaring gelezen.").check()
     page.get_by_role("button", name="Account aanmaken").click()
     summary = page.locator("[data-error-summary]")
-    assert "Uw wachtwoord is te kort. Gebruik minimaal 12 tekens" in summary.inner_text()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    expect(summary).to_contain_text("Uw wachtwoord is te kort. Gebruik minimaal 12 tekens")
+    # The deferred script moves focus to the summary once the page has loaded.
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     assert page.get_by_label("Uw naam").input_value() == "Fatima Bakkali"
     assert page.title().startswith("Fout:")
     assert_accessible(page, "registration form with an error")
 
     # The link in the summary takes the keyboard to the field.
     summary.get_by_role("link").click()
-    assert page.evaluate("document.activeElement.id") == "password"
+    expect(page.locator("#password")).to_be_focused()
     page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_label("Wachtwoord herhalen").fill(PASSWORD)
     page.get_by_role("button", name="Account aanmaken").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Kijk in uw e-mail"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kijk in uw e-mail")
     assert_accessible(page, "check your e-mail")
 
     page.goto(live_server + mailbox.link_to("fatima@example.nl", "/account/verify/"))
-    assert "Uw e-mailadres is bevestigd" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Uw e-mailadres is bevestigd")
     assert User.by_email("fatima@example.nl").is_verified
     assert_accessible(page, "log-in page after verifying")
 
     page.get_by_label("E-mailadres").fill("fatima@example.nl")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
     main = page.locator("main").inner_text()
     assert "Mijn account" in main and "Stichting Samen Sterk" in main
     assert_accessible(page, "my account")
 
     # English, on the same page, and every page checked again.
     page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.url.endswith("/account/")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "My account"
+    expect(page.get_by_role("heading", level=1)).to_have_text("My account")
     assert_accessible(page, "my account in English")
     page.get_by_role("link", name="Stichting Samen Sterk").click()
     assert_accessible(page, "organisation page in English")
@@ -79,7 +83,7 @@ def test_newcomer_registers_verifies_logs_in_and_switches_language(
         assert_accessible(page, f"{path} in English")
 
     page.get_by_role("button", name="Log out").click()
-    assert "You are logged out." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("You are logged out.")
     for path in ("/account/login", "/account/register", "/account/reset", "/nope"):
         page.goto(live_server + path)
         assert_accessible(page, f"{path} in English")
@@ -93,11 +97,11 @@ def test_keyboard_only_reaches_the_content_through_the_skip_link(page, live_serv
     page.goto(live_server + "/account/login")
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
-    assert page.evaluate("document.activeElement.className").count("skip-link")
+    expect(skip).to_be_focused()
     assert skip.is_visible()
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "email"
+    expect(page.locator("#email")).to_be_focused()
 
 
 def test_the_axe_check_itself_finds_violations(page):

@@ -4,6 +4,7 @@ see the status page and read the receipt. axe-core checks every page in Dutch an
 journey runs on a 320 px wide screen and on a desktop."""
 
 import pytest
+from playwright.sync_api import expect
 
 from fonds.applications.models import Application, Status
 from fonds.extensions import db
@@ -48,7 +49,7 @@ def test_volunteer_applies_from_start_to_finish(
     page.get_by_role("link", name="Mijn aanvragen").click()
     check("dashboard")
     page.get_by_role("button", name="Start een aanvraag").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Organisatie"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organisatie")
     check("step 1, empty")
 
     # Step 1 with one mistake (the IBAN), then its fix.
@@ -64,19 +65,19 @@ def test_volunteer_applies_from_start_to_finish(
     page.get_by_label("Telefoonnummer van de contactpersoon").fill("06 12345678")
     page.get_by_role("button", name="Opslaan en verder").click()
     summary = page.locator("[data-error-summary]")
-    assert "Dit IBAN klopt niet" in summary.inner_text()
+    expect(summary).to_contain_text("Dit IBAN klopt niet")
     assert page.get_by_label("Straat en huisnummer").input_value() == "Dorpsstraat 1"
     check("step 1 with an error")
     summary.get_by_role("link").first.click()
-    assert page.evaluate("document.activeElement.id") == "iban"
+    expect(page.locator("#iban")).to_be_focused()
     page.get_by_label("IBAN", exact=False).fill("NL91 ABNA 0417 1643 00")
     page.get_by_role("button", name="Opslaan en verder").click()
 
     # Step 2: project, with the live character count.
-    assert page.get_by_role("heading", level=1).inner_text() == "Project"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Project")
     page.get_by_label("Titel van uw project").fill("Gesprekken in de moskee")
     page.get_by_label("Korte samenvatting").fill("Tien dialoogavonden met een vaste groep.")
-    assert "40 van 600 tekens" in page.locator("[data-count-for=summary]").inner_text()
+    expect(page.locator("[data-count-for=summary]")).to_contain_text("40 van 600 tekens")
     check("step 2")
     page.get_by_role("button", name="Opslaan en verder").click()
 
@@ -116,12 +117,12 @@ def test_volunteer_applies_from_start_to_finish(
     pdf.write_bytes(MINIMAL_PDF)
     page.locator("input[type=file]").set_input_files(str(pdf))
     page.get_by_role("button", name="Dit bestand toevoegen").click()
-    assert "begroting.pdf" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("begroting.pdf")
     check("step 6")
     page.get_by_role("button", name="Opslaan en verder").click()
 
     # Check and send.
-    assert page.get_by_role("heading", level=1).inner_text() == "Controleren en versturen"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Controleren en versturen")
     main = page.locator("main").inner_text()
     assert "Gesprekken in de moskee" in main and "€\xa010.000,00" in main
     check("check page")
@@ -134,7 +135,7 @@ def test_volunteer_applies_from_start_to_finish(
     assert application.reference in page.locator(".reference").inner_text()
     check("sent")
     page.get_by_role("link", name="Bekijk de status van uw aanvraag").click()
-    assert "Ingediend" in page.locator(".status-label").inner_text()
+    expect(page.locator(".status-label")).to_contain_text("Ingediend")
     check("status page")
 
     # The receipt, discreet by default.

@@ -2,6 +2,7 @@
 executable, download and delete; axe-core checks each state on a desktop and a 320 px screen."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import files
 from tests.conftest import PASSWORD
@@ -34,7 +35,7 @@ def test_adding_refusing_downloading_and_deleting_an_attachment(
     plan.write_bytes(files.pdf())
     page.get_by_label("Bestand toevoegen").set_input_files(str(plan))
     page.get_by_role("button", name="Dit bestand toevoegen").click()
-    assert "Het bestand Projectplan 2027.pdf is toegevoegd." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Het bestand Projectplan 2027.pdf is toegevoegd.")
     table = page.get_by_role("table", name="Uw bijlagen")
     assert "Projectplan 2027.pdf" in table.inner_text() and "PDF-document" in table.inner_text()
     assert_accessible(page, "attachments, one added")
@@ -44,8 +45,8 @@ def test_adding_refusing_downloading_and_deleting_an_attachment(
     page.get_by_label("Bestand toevoegen").set_input_files(str(disguised))
     page.get_by_role("button", name="Dit bestand toevoegen").click()
     summary = page.locator("[data-error-summary]")
-    assert "Dit soort bestand kunt u niet toevoegen." in summary.inner_text()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    expect(summary).to_contain_text("Dit soort bestand kunt u niet toevoegen.")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     assert "begroting.pdf" not in table.inner_text()
     assert_accessible(page, "attachments with a refused file")
 
@@ -55,6 +56,6 @@ def test_adding_refusing_downloading_and_deleting_an_attachment(
     assert download.value.path().read_bytes() == files.pdf()
 
     page.get_by_role("button", name="Verwijderen Projectplan 2027.pdf").click()
-    assert "Het bestand Projectplan 2027.pdf is verwijderd." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Het bestand Projectplan 2027.pdf is verwijderd.")
     assert page.get_by_role("table").count() == 0
     assert_accessible(page, "attachments after deleting")

@@ -4,6 +4,7 @@ every page, in Dutch and English, on a desktop and on a 320 px wide screen."""
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from fonds.auth.models import Role
 from fonds.rounds.models import Round
@@ -43,18 +44,18 @@ def test_an_administrator_creates_and_closes_a_round(
     page.get_by_role("button", name="Ronde aanmaken").click()
 
     summary = page.locator("[data-error-summary]")
-    assert "Het sluitmoment moet na het openingsmoment liggen." in summary.inner_text()
+    expect(summary).to_contain_text("Het sluitmoment moet na het openingsmoment liggen.")
     assert page.get_by_label("Subsidieplafond").input_value() == "250.000,00"
     assert_accessible(page, "new round form with an error")
     summary.get_by_role("link").click()
-    assert page.evaluate("document.activeElement.id") == "closes_at"
+    expect(page.locator("#closes_at")).to_be_focused()
     page.get_by_label("Sluit op (deadline)").fill("2027-12-01T17:00")
     page.get_by_role("button", name="Ronde aanmaken").click()
-    assert "is aangemaakt" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("is aangemaakt")
     assert_accessible(page, "rounds list")
 
     page.get_by_role("link", name="Wijzigen Van binnenuit 2027").click()
-    assert page.get_by_label("Opent op").input_value() == "2027-07-01T09:00"
+    expect(page.get_by_label("Opent op")).to_have_value("2027-07-01T09:00")
     assert_accessible(page, "edit form")
 
     # An open round can be closed after a confirmation.
@@ -63,7 +64,7 @@ def test_an_administrator_creates_and_closes_a_round(
     page.get_by_role("link", name="Nu sluiten Open ronde").click()
     assert_accessible(page, "close confirmation")
     page.get_by_role("button", name="Ja, sluit de ronde nu").click()
-    assert "Niemand kan er nog een aanvraag in indienen." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Niemand kan er nog een aanvraag in indienen.")
     from fonds.extensions import db
 
     db.session.refresh(open_round)
@@ -77,7 +78,7 @@ def test_a_visitor_reads_the_page_of_a_round(page, live_server, make_round, view
     make_round(name="Van binnenuit 2099", closes_at=datetime(2099, 7, 1, 15, 0, tzinfo=UTC))
     page.goto(live_server + "/")
     page.get_by_role("link", name="Van binnenuit 2099").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Van binnenuit 2099"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Van binnenuit 2099")
     assert page.get_by_role("button", name="Start een aanvraag").is_visible()
     assert_accessible(page, "round page")
     page.get_by_role("link", name="English").click()
