@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -163,14 +163,13 @@ def expire_info_requests(now: datetime) -> list[Application]:
     has no actor. Running it again finds nothing new."""
     applications = db.session.scalars(
         select(Application)
-        .join(InfoRequest, InfoRequest.application_id == Application.id)
         .where(
             Application.status == Status.INFO_REQUESTED.value,
-            InfoRequest.resolved_at.is_(None),
-            InfoRequest.deadline < now,
+            Application.info_requests.any(
+                and_(InfoRequest.resolved_at.is_(None), InfoRequest.deadline < now)
+            ),
         )
         .order_by(Application.id)
-        .distinct()
     ).all()
     # The history is shown to applicants as written: in the fund's own language.
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
