@@ -104,7 +104,8 @@ def application(application_id: int):
 
 def act(application: Application, form: ScreeningForm, name: str, action: Callable[[], None]):
     """Validate the form, refuse when the application changed since the page was shown, run
-    the operation, commit once. A refusal changes nothing and says why."""
+    the operation, commit once. A refusal changes nothing and says why: it returns the response
+    to send then, or None when the action is done."""
     page = url_for("screening.application", application_id=application.id)
     if not form.validate_on_submit():
         return render_page(application, 422, **{name: form})
