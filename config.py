@@ -56,6 +56,9 @@ class Config:
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
 
+    # Where the portal lives, for links in e-mail sent by commands (outside a request).
+    PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:5000")
+
     # Links sent by e-mail expire after these many seconds.
     VERIFY_LINK_MAX_AGE = env_int("VERIFY_LINK_MAX_AGE", 48 * 3600)
     RESET_LINK_MAX_AGE = env_int("RESET_LINK_MAX_AGE", 3600)

@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     # Views and commands attach themselves to their blueprint when imported.
     from fonds.applications import attachment_views as _attachment_views  # noqa: F401
     from fonds.applications import bp as applications_bp
+    from fonds.applications import commands as _application_commands  # noqa: F401
     from fonds.applications import views as _application_views  # noqa: F401
     from fonds.auth import bp as auth_bp
     from fonds.auth import commands as _auth_commands  # noqa: F401
@@ -111,6 +112,8 @@ def register_blueprints(app: Flask) -> None:
     from fonds.people import views as _people_views  # noqa: F401
     from fonds.rounds import bp as rounds_bp
     from fonds.rounds import views as _round_views  # noqa: F401
+    from fonds.screening import bp as screening_bp
+    from fonds.screening import views as _screening_views  # noqa: F401
 
     for blueprint in (
         pages_bp,
@@ -119,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
         people_bp,
         rounds_bp,
         applications_bp,
+        screening_bp,
         mail_bp,
         demo_bp,
     ):

@@ -148,6 +148,20 @@ ROUTES = [
     ("GET", "/rounds/{round}/close", ADMIN_ONLY | {"admin": 200}),
     ("POST", "/rounds/{round}/close", ADMIN_ONLY | {"admin": 302}),
     ("POST", "/rounds/999999/close", ADMIN_ONLY | {"admin": 404}),
+    # Screening is for administrators; a draft is not shown to them (404). The POSTs here carry
+    # no version: the eligible action is refused as out of date (back to the page), the others
+    # miss their text (422).
+    ("GET", "/screening/rounds/{round}", ADMIN_ONLY | {"admin": 200}),
+    ("GET", "/screening/rounds/999999", ADMIN_ONLY | {"admin": 404}),
+    ("GET", "/screening/{sent}", ADMIN_ONLY | {"admin": 200}),
+    ("GET", "/screening/{app}", ADMIN_ONLY | {"admin": 404}),
+    ("GET", "/screening/999999", ADMIN_ONLY | {"admin": 404}),
+    ("POST", "/screening/{sent}/eligible", ADMIN_ONLY | {"admin": 302}),
+    ("POST", "/screening/{app}/eligible", ADMIN_ONLY | {"admin": 404}),
+    ("POST", "/screening/{sent}/not-admissible", ADMIN_ONLY | {"admin": 422}),
+    ("POST", "/screening/{app}/not-admissible", ADMIN_ONLY | {"admin": 404}),
+    ("POST", "/screening/{sent}/request-info", ADMIN_ONLY | {"admin": 422}),
+    ("POST", "/screening/{app}/request-info", ADMIN_ONLY | {"admin": 404}),
 ]
 
 CASES = [

@@ -1,3 +1,4 @@
 from flask import Blueprint
 
-bp = Blueprint("applications", __name__, url_prefix="/applications")
+# Its commands (`flask workflow expire`) are meant for cron.
+bp = Blueprint("applications", __name__, url_prefix="/applications", cli_group="workflow")

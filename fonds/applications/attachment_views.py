@@ -13,6 +13,7 @@ from fonds.applications import bp
 from fonds.applications.attachments import AttachmentRefused
 from fonds.applications.forms import AttachmentForm
 from fonds.applications.models import Application, Attachment
+from fonds.applications.operations import record_view
 from fonds.applications.steps import previous_step
 from fonds.applications.views import load_application, may_change_step, step_context
 from fonds.extensions import db
@@ -142,6 +143,8 @@ def download_attachment(application_id: int, attachment_id: int):
     if not path.is_file():
         logger.error("The file of attachment %s is missing", attachment.id)
         abort(404)
+    record_view(application, current_user, f"attachment:{attachment.id}")
+    db.session.commit()
     response = send_file(
         path,
         mimetype=attachment.content_type,

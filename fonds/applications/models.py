@@ -362,6 +362,25 @@ class ApplicationEvent(db.Model):
     actor = relationship("User")
 
 
+class ApplicationView(db.Model):
+    """Who looked at which page of an application, and when: every view by someone who is not a
+    member of the applying organisation (administrators, later reviewers), as PRODUCT.md's
+    privacy rules ask. Members looking at their own application are not logged."""
+
+    __tablename__ = "application_view"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # What was seen: "status", "check", "screening", "attachment:<id>".
+    page: Mapped[str] = mapped_column(String(50))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user = relationship("User")
+
+
 class ReferenceCounter(db.Model):
     """The last reference number handed out per year (FON-2026-0042)."""
 

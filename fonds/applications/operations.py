@@ -7,14 +7,17 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import url_for
-from sqlalchemy import select
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import and_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fonds.applications.models import (
     Application,
     ApplicationEvent,
+    ApplicationView,
     InfoRequest,
     ReferenceCounter,
     Status,
@@ -132,3 +135,63 @@ def request_information(
     db.session.flush()
     notify_members(application, "information_requested", deadline=deadline)
     return request
+
+
+# --- screening -------------------------------------------------------------------------------
+
+
+def mark_eligible(application: Application, *, by: User) -> None:
+    """Screening: the application meets the conditions and goes to the reviewers."""
+    apply_transition(application, "screen_eligible", by=by)
+    db.session.flush()
+    notify_members(application, "application_in_review")
+    logger.info("Application %s screened eligible by user %s", application.id, by.id)
+
+
+def mark_not_admissible(application: Application, *, by: User, reason: str) -> None:
+    """Screening: the application does not meet the conditions; the reason is required and is
+    shown to the applicant (the letter follows in a later step)."""
+    apply_transition(application, "screen_not_admissible", by=by, message=reason.strip())
+    db.session.flush()
+    notify_members(application, "application_not_admissible")
+    logger.info("Application %s screened not admissible by user %s", application.id, by.id)
+
+
+def expire_info_requests(now: datetime) -> list[Application]:
+    """Applications whose request for more information passed its deadline (before `now`)
+    without an answer become not admissible. The system acts, not a person, so the history entry
+    has no actor. Running it again finds nothing new."""
+    applications = db.session.scalars(
+        select(Application)
+        .where(
+            Application.status == Status.INFO_REQUESTED.value,
+            Application.info_requests.any(
+                and_(InfoRequest.resolved_at.is_(None), InfoRequest.deadline < now)
+            ),
+        )
+        .order_by(Application.id)
+    ).all()
+    # The history is shown to applicants as written: in the fund's own language.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        message = _("The deadline for the requested information has passed.")
+    for application in applications:
+        request = application.open_info_request
+        apply_transition(application, "expire_info", by=None, message=message)
+        if request is not None:
+            request.resolved_at = now
+        db.session.flush()
+        notify_members(application, "application_not_admissible")
+        logger.info("Application %s expired: information not received in time", application.id)
+    return applications
+
+
+def record_view(application: Application, user: User, page: str) -> ApplicationView | None:
+    """Log that someone outside the applying organisation (an administrator, later a reviewer)
+    looked at a page of the application. Members looking at their own application are not
+    logged. The view commits."""
+    if user.belongs_to(application.organisation):
+        return None
+    view = ApplicationView(application_id=application.id, user_id=user.id, page=page)
+    db.session.add(view)
+    db.session.flush()
+    return view

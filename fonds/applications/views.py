@@ -223,6 +223,8 @@ def validate_step(step: str, application: Application, form) -> bool:
 def check(application_id: int):
     """Everything entered, with links back to each step, and what is still missing."""
     application = load_application(application_id)
+    ops.record_view(application, current_user, "check")
+    db.session.commit()
     return render_template(
         "applications/check.html",
         form=SubmitForm(),
@@ -271,6 +273,8 @@ def sent(application_id: int):
 def status(application_id: int):
     """The status in plain language, what happens next, and the history."""
     application = load_application(application_id)
+    ops.record_view(application, current_user, "status")
+    db.session.commit()
     return render_template(
         "applications/status.html",
         application=application,

@@ -1,6 +1,10 @@
 """The application's workflow in one table: which transition goes from which statuses to which,
 who may make it, and what must hold first. Operations consult it; tests iterate over it.
-Issue 4 adds screening, review and decision transitions here."""
+Issue 4 adds screening, review and decision transitions here.
+
+Actors: MEMBER (a member of the applying organisation), ADMIN (an administrator) and SYSTEM (the
+application itself, from a scheduled command such as `flask workflow expire`). A SYSTEM
+transition is made with `by=None`: no person acts, so its history entry has no actor."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ class TransitionRefused(Exception):
 
 MEMBER = "member"  # a member of the applying organisation
 ADMIN = "admin"
+SYSTEM = "system"  # a scheduled command, not a person: apply_transition(..., by=None)
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,8 @@ class Transition:
     actor: str
     # Returns a message when the transition may not happen, None when it may.
     guard: Callable[[Application], str | None] | None = None
+    # The history entry must say why (the message is shown to the applicant).
+    reason_required: bool = False
 
 
 def round_is_open(application: Application) -> str | None:
@@ -58,6 +65,20 @@ TRANSITIONS = {
             "resubmit", frozenset({Status.INFO_REQUESTED}), Status.SUBMITTED, MEMBER, is_complete
         ),
         Transition("request_info", frozenset({Status.SUBMITTED}), Status.INFO_REQUESTED, ADMIN),
+        Transition("screen_eligible", frozenset({Status.SUBMITTED}), Status.IN_REVIEW, ADMIN),
+        Transition(
+            "screen_not_admissible",
+            frozenset({Status.SUBMITTED}),
+            Status.NOT_ADMISSIBLE,
+            ADMIN,
+            reason_required=True,
+        ),
+        Transition(
+            "expire_info",
+            frozenset({Status.INFO_REQUESTED}),
+            Status.NOT_ADMISSIBLE,
+            SYSTEM,  # only for requests past their deadline: see expire_info_requests
+        ),
         Transition(
             "withdraw",
             frozenset({Status.DRAFT, Status.SUBMITTED, Status.INFO_REQUESTED, Status.IN_REVIEW}),
@@ -68,7 +89,13 @@ TRANSITIONS = {
 }
 
 
-def may_act(transition: Transition, application: Application, user: User) -> bool:
+def may_act(transition: Transition, application: Application, user: User | None) -> bool:
+    """Whether this person (or, for `None`, the system itself) may make the transition. A
+    person never makes a SYSTEM transition, and the system never acts for a person."""
+    if transition.actor == SYSTEM:
+        return user is None
+    if user is None:
+        return False
     if transition.actor == MEMBER:
         return user.is_authenticated and user.belongs_to(application.organisation)
     if transition.actor == ADMIN:
@@ -77,10 +104,11 @@ def may_act(transition: Transition, application: Application, user: User) -> boo
 
 
 def apply_transition(
-    application: Application, name: str, *, by: User, message: str = ""
+    application: Application, name: str, *, by: User | None, message: str = ""
 ) -> ApplicationEvent:
     """Move the application through a transition of the table, or raise TransitionRefused and
-    change nothing. Writes the history entry; the caller commits."""
+    change nothing. Writes the history entry; the caller commits. `by` is the acting person, or
+    None for a SYSTEM transition (the history entry then has no actor)."""
     transition = TRANSITIONS[name]
     if not may_act(transition, application, by):
         raise TransitionRefused(_("You may not do this with this application."))
@@ -91,13 +119,15 @@ def apply_transition(
                 status=application.state.label.lower(),
             )
         )
+    if transition.reason_required and not message.strip():
+        raise TransitionRefused(_("Give the reason why the application is not admissible."))
     if transition.guard is not None:
         problem = transition.guard(application)
         if problem:
             raise TransitionRefused(problem)
     event = ApplicationEvent(
         application=application,
-        actor_id=by.id,
+        actor_id=by.id if by is not None else None,
         from_status=application.status,
         to_status=transition.target.value,
         message=message,

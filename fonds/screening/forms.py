@@ -1,0 +1,75 @@
+"""The three screening actions. Each form carries the application's version, so an action
+based on a page that someone else has changed since is refused (optimistic locking)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, ValidationError
+
+from fonds.applications.forms import DutchDateField
+from fonds.applications.steps import BY_KEY, CHANGEABLE_STEPS
+from fonds.auth.forms import strip
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DEFAULT_DAYS_TO_ANSWER = 14
+NOT_ADMISSIBLE_REASON = _l("Give the reason why the application is not admissible.")
+
+
+def today() -> date:
+    return datetime.now(AMSTERDAM).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The last second of the day in Amsterdam, as a UTC moment."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+class ScreeningForm(FlaskForm):
+    version = HiddenField()
+
+
+class EligibleForm(ScreeningForm):
+    pass
+
+
+class NotAdmissibleForm(ScreeningForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("The applicant reads this reason. Write in plain language."),
+        filters=[strip],
+        validators=[DataRequired(message=NOT_ADMISSIBLE_REASON)],
+    )
+
+
+class RequestInfoForm(ScreeningForm):
+    question = TextAreaField(
+        _l("Your question"),
+        description=_l("The applicant reads this question. Write in plain language."),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Write the question for the applicant."))],
+    )
+    steps = SelectMultipleField(
+        _l("Parts the applicant may change"),
+        choices=[SelectChoice(key, BY_KEY[key].title) for key in CHANGEABLE_STEPS],
+        validators=[DataRequired(message=_l("Choose at least one part the applicant may change."))],
+    )
+    deadline = DutchDateField(
+        _l("Answer before"),
+        description=_l("The end of this day, Dutch time. For example 31-12-2027."),
+        default=lambda: today() + timedelta(days=DEFAULT_DAYS_TO_ANSWER),
+        validators=[DataRequired(message=_l("Fill in a date like 31-12-2027."))],
+    )
+
+    def validate_deadline(self, field) -> None:
+        if field.data is not None and field.data <= today():
+            raise ValidationError(_l("Choose a date after today."))
+
+    @property
+    def deadline_moment(self) -> datetime:
+        return end_of_day(self.deadline.data)

@@ -1,0 +1,199 @@
+"""Administrators screen applications: a round's list of sent applications, and per application
+everything the applicant entered with the three screening actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from fonds.applications import operations as ops
+from fonds.applications.models import Application, Status
+from fonds.applications.steps import STEPS
+from fonds.applications.workflow import TransitionRefused
+from fonds.auth.models import Role
+from fonds.extensions import db
+from fonds.permissions import role_required
+from fonds.rounds.models import Round
+from fonds.screening import bp
+from fonds.screening.forms import EligibleForm, NotAdmissibleForm, RequestInfoForm, ScreeningForm
+
+# The statuses the screening list can show, the first is the default: new applications.
+SCREENING_STATUSES = [
+    Status.SUBMITTED,
+    Status.INFO_REQUESTED,
+    Status.IN_REVIEW,
+    Status.NOT_ADMISSIBLE,
+]
+
+
+def stale_message() -> str:
+    return _("Someone else changed this application just now. Check the page again.")
+
+
+def load_application(application_id: int) -> Application:
+    """404 when missing or still a draft: a draft is the organisation's own."""
+    application = db.session.get(Application, application_id)
+    if application is None or not application.can_view(current_user):
+        abort(404)
+    return application
+
+
+@bp.route("/rounds/<int:round_id>")
+@role_required(Role.ADMIN)
+def round_list(round_id: int):
+    """The applications of a round in one screening status, the oldest first."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    status = request.args.get("status", Status.SUBMITTED.value)
+    if status not in {s.value for s in SCREENING_STATUSES}:
+        status = Status.SUBMITTED.value
+    applications = db.session.scalars(
+        select(Application)
+        .options(joinedload(Application.organisation))
+        .where(
+            Application.round_id == round_.id,
+            Application.status == status,
+            Application.submitted_at.is_not(None),
+        )
+        .order_by(Application.submitted_at, Application.id)
+    ).all()
+    return render_template(
+        "screening/list.html",
+        round=round_,
+        applications=applications,
+        status=Status(status),
+        statuses=SCREENING_STATUSES,
+    )
+
+
+def render_page(application: Application, status_code: int = 200, **forms: ScreeningForm):
+    version = str(application.version)
+    context = {
+        "eligible_form": EligibleForm(prefix="eligible", version=version),
+        "not_admissible_form": NotAdmissibleForm(prefix="not_admissible", version=version),
+        "request_info_form": RequestInfoForm(prefix="request_info", version=version),
+    }
+    context.update(forms)
+    for form in context.values():
+        form.version.data = version  # a form shown again acts on what is shown now
+    return render_template(
+        "screening/application.html",
+        application=application,
+        info_request=application.open_info_request,
+        steps=STEPS,
+        **context,
+    ), status_code
+
+
+@bp.route("/<int:application_id>")
+@role_required(Role.ADMIN)
+def application(application_id: int):
+    """Everything the applicant entered, the attachments, the history and the actions."""
+    application = load_application(application_id)
+    ops.record_view(application, current_user, "screening")
+    db.session.commit()
+    return render_page(application)
+
+
+def act(application: Application, form: ScreeningForm, name: str, action: Callable[[], None]):
+    """Validate the form, refuse when the application changed since the page was shown, run
+    the operation, commit once. A refusal changes nothing and says why: it returns the response
+    to send then, or None when the action is done."""
+    page = url_for("screening.application", application_id=application.id)
+    if not form.validate_on_submit():
+        return render_page(application, 422, **{name: form})
+    if form.version.data != str(application.version):
+        flash(stale_message(), "error")
+        return redirect(page)
+    try:
+        action()
+        db.session.commit()
+    except TransitionRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(page)
+    except StaleDataError:
+        db.session.rollback()
+        flash(stale_message(), "error")
+        return redirect(page)
+    return None
+
+
+@bp.route("/<int:application_id>/eligible", methods=["POST"])
+@role_required(Role.ADMIN)
+def eligible(application_id: int):
+    """The application meets the conditions: on to the reviewers."""
+    application = load_application(application_id)
+    form = EligibleForm(prefix="eligible")
+    refused = act(
+        application,
+        form,
+        "eligible_form",
+        lambda: ops.mark_eligible(application, by=current_user),
+    )
+    if refused is not None:
+        return refused
+    flash(
+        _("The application %(reference)s is now being assessed.", reference=application.reference),
+        "success",
+    )
+    return redirect(url_for("screening.application", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/not-admissible", methods=["POST"])
+@role_required(Role.ADMIN)
+def not_admissible(application_id: int):
+    """The application does not meet the conditions; the reason goes to the applicant."""
+    application = load_application(application_id)
+    form = NotAdmissibleForm(prefix="not_admissible")
+    refused = act(
+        application,
+        form,
+        "not_admissible_form",
+        lambda: ops.mark_not_admissible(application, by=current_user, reason=form.reason.data),
+    )
+    if refused is not None:
+        return refused
+    flash(
+        _("The application %(reference)s is not admissible.", reference=application.reference),
+        "success",
+    )
+    return redirect(url_for("screening.application", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/request-info", methods=["POST"])
+@role_required(Role.ADMIN)
+def request_info(application_id: int):
+    """Ask the applicant for more information: a question, the parts that may change and a
+    deadline."""
+    application = load_application(application_id)
+    form = RequestInfoForm(prefix="request_info")
+    refused = act(
+        application,
+        form,
+        "request_info_form",
+        lambda: ops.request_information(
+            application,
+            by=current_user,
+            question=form.question.data,
+            steps=form.steps.data,
+            deadline=form.deadline_moment,
+        ),
+    )
+    if refused is not None:
+        return refused
+    flash(
+        _(
+            "Your question about %(reference)s is sent to the applicant.",
+            reference=application.reference,
+        ),
+        "success",
+    )
+    return redirect(url_for("screening.application", application_id=application.id))
