@@ -643,3 +643,30 @@ def test_a_visitor_starts_from_the_round_page_after_logging_in(
     )
     application = db.session.scalar(select(Application))
     assert response.headers["Location"] == step_url(application, "organisation")
+
+
+def test_the_fund_sees_who_acted_the_applicant_does_not(
+    app, english, applicant, admin, make_round, make_application, log_in
+):
+    application = make_application(make_round(), applicant[1])
+    submit(english, application)
+    db.session.refresh(application)
+    with current_app.test_request_context():
+        request_information(
+            application,
+            by=admin,
+            question="Hoeveel?",
+            steps=["reach"],
+            deadline=datetime.now(UTC) + timedelta(days=14),
+        )
+    db.session.commit()
+    status_page = english.get(f"/applications/{application.id}").text
+    assert "Hoeveel?" in status_page
+    assert ">Who</th>" not in status_page and admin.name not in status_page
+
+    fund = app.test_client()
+    fund.get("/language/en")
+    log_in(fund, "admin@example.nl")
+    screening_page = fund.get(f"/screening/{application.id}").text
+    assert ">Who</th>" in screening_page
+    assert f'<td class="utrecht-table__cell">{admin.name}</td>' in screening_page
