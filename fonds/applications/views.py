@@ -29,6 +29,7 @@ from fonds.applications.workflow import TransitionRefused
 from fonds.columns import utcnow
 from fonds.extensions import db, login_manager
 from fonds.rounds.models import Round
+from fonds.rounds.views import load_round
 
 
 def load_application(application_id: int) -> Application:
@@ -70,9 +71,7 @@ def dashboard():
 def start():
     """Start a draft in an open round, for one of the person's organisations. GET asks which
     organisation (also where a visitor arrives after logging in from the round's page)."""
-    round_ = db.session.get(Round, request.args.get("round_id", type=int))
-    if round_ is None:
-        abort(404)
+    round_ = load_round(request.args.get("round_id", type=int))
     if not round_.is_open():
         flash(_("This round is closed. You can no longer start an application."), "error")
         return redirect(url_for("applications.dashboard"))

@@ -80,11 +80,12 @@ class Organisation(db.Model):
 
         return user.is_authenticated and (user.belongs_to(self) or user.has_role(Role.ADMIN))
 
-    def can_invite(self, user) -> bool:
-        return user.is_authenticated and user.belongs_to(self)
-
     def can_edit(self, user) -> bool:
         return user.is_authenticated and user.belongs_to(self)
+
+    def can_invite(self, user) -> bool:
+        """Members invite colleagues: the same people who change the details."""
+        return self.can_edit(user)
 
     @property
     def form(self) -> LegalForm | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,11 +15,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from fonds.applications import operations as ops
 from fonds.applications.models import Application, Status
 from fonds.applications.steps import STEPS
+from fonds.applications.views import load_application
 from fonds.applications.workflow import TransitionRefused
 from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.permissions import role_required
-from fonds.rounds.models import Round
+from fonds.rounds.views import load_round
 from fonds.screening import bp
 from fonds.screening.forms import EligibleForm, NotAdmissibleForm, RequestInfoForm, ScreeningForm
 
@@ -36,21 +37,11 @@ def stale_message() -> str:
     return _("Someone else changed this application just now. Check the page again.")
 
 
-def load_application(application_id: int) -> Application:
-    """404 when missing or still a draft: a draft is the organisation's own."""
-    application = db.session.get(Application, application_id)
-    if application is None or not application.can_view(current_user):
-        abort(404)
-    return application
-
-
 @bp.route("/rounds/<int:round_id>")
 @role_required(Role.ADMIN)
 def round_list(round_id: int):
     """The applications of a round in one screening status, the oldest first."""
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        abort(404)
+    round_ = load_round(round_id)
     status = request.args.get("status", Status.SUBMITTED.value)
     if status not in {s.value for s in SCREENING_STATUSES}:
         status = Status.SUBMITTED.value
