@@ -18,6 +18,7 @@ from fonds.applications.forms import (
 )
 from fonds.applications.models import Application, BudgetLine
 from fonds.extensions import db
+from fonds.formatting import money
 from fonds.organisations.forms import OrganisationDetailsForm
 from fonds.organisations.operations import details_data, update_details
 
@@ -201,8 +202,6 @@ def planning_problems(application: Application, form=None) -> dict[str, str]:
                 )
             )
     if requested is not None:
-        from fonds.formatting import money
-
         if requested < round_.min_grant:
             problems["amount_requested"] = str(
                 _l("Ask for at least %(amount)s.", amount=money(round_.min_grant))

@@ -114,23 +114,29 @@ def step_context(application: Application, step: str) -> dict:
     }
 
 
+def rescue_expired_post(application_id: int, step: str):
+    """Keep what was posted to a step from a session that has ended, and send the person to log
+    in again (or straight back, if still logged in). None when nothing could be kept."""
+    if not rescue.rescue(application_id, step, request.form):
+        return None
+    flash(
+        _("For your safety your session had ended. Log in again: we kept what you typed."),
+        "info",
+    )
+    if current_user.is_authenticated:
+        return redirect(request.path)
+    return redirect(url_for("auth.login", next=request.path))
+
+
 @bp.errorhandler(CSRFError)
 def expired_form(error):
-    """A step posted from a session that has ended: keep what was typed, then log in again."""
-    if (
-        request.endpoint == "applications.step"
-        and request.view_args
-        and rescue.rescue(
-            request.view_args["application_id"], request.view_args["step"], request.form
+    """A step posted with the CSRF token of a session that has ended."""
+    if request.endpoint == "applications.step" and request.view_args:
+        response = rescue_expired_post(
+            request.view_args["application_id"], request.view_args["step"]
         )
-    ):
-        flash(
-            _("For your safety your session had ended. Log in again: we kept what you typed."),
-            "info",
-        )
-        if current_user.is_authenticated:
-            return redirect(request.path)
-        return redirect(url_for("auth.login", next=request.path))
+        if response is not None:
+            return response
     raise error
 
 
@@ -139,12 +145,10 @@ def step(application_id: int, step: str):
     """One step of the form. Saving keeps valid values; values that are not right yet are kept
     too (pending_input), so leaving the step or the device loses nothing."""
     if not current_user.is_authenticated:
-        if request.method == "POST" and rescue.rescue(application_id, step, request.form):
-            flash(
-                _("For your safety your session had ended. Log in again: we kept what you typed."),
-                "info",
-            )
-            return redirect(url_for("auth.login", next=request.path))
+        if request.method == "POST":
+            response = rescue_expired_post(application_id, step)
+            if response is not None:
+                return response
         return login_manager.unauthorized()
     application = load_application(application_id)
     if step not in BY_KEY:
