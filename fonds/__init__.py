@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     from fonds.auth import models as _auth  # noqa: F401
     from fonds.mail import models as _mail  # noqa: F401
     from fonds.organisations import models as _organisations  # noqa: F401
+    from fonds.reviews import models as _reviews  # noqa: F401
     from fonds.rounds import models as _rounds  # noqa: F401
 
     @login_manager.user_loader
@@ -96,9 +97,13 @@ def register_blueprints(app: Flask) -> None:
     from fonds.applications import bp as applications_bp
     from fonds.applications import commands as _application_commands  # noqa: F401
     from fonds.applications import views as _application_views  # noqa: F401
+    from fonds.assignments import bp as assignments_bp
+    from fonds.assignments import views as _assignment_views  # noqa: F401
     from fonds.auth import bp as auth_bp
     from fonds.auth import commands as _auth_commands  # noqa: F401
     from fonds.auth import views as _auth_views  # noqa: F401
+    from fonds.decisions import bp as decisions_bp
+    from fonds.decisions import views as _decision_views  # noqa: F401
     from fonds.demo import bp as demo_bp
     from fonds.demo import commands as _demo_commands  # noqa: F401
     from fonds.mail import bp as mail_bp
@@ -110,6 +115,11 @@ def register_blueprints(app: Flask) -> None:
     from fonds.pages import views as _page_views  # noqa: F401
     from fonds.people import bp as people_bp
     from fonds.people import views as _people_views  # noqa: F401
+    from fonds.ranking import bp as ranking_bp
+    from fonds.ranking import views as _ranking_views  # noqa: F401
+    from fonds.reviews import bp as reviews_bp
+    from fonds.reviews import commands as _review_commands  # noqa: F401
+    from fonds.reviews import views as _review_views  # noqa: F401
     from fonds.rounds import bp as rounds_bp
     from fonds.rounds import views as _round_views  # noqa: F401
     from fonds.screening import bp as screening_bp
@@ -123,6 +133,10 @@ def register_blueprints(app: Flask) -> None:
         rounds_bp,
         applications_bp,
         screening_bp,
+        assignments_bp,
+        reviews_bp,
+        ranking_bp,
+        decisions_bp,
         mail_bp,
         demo_bp,
     ):

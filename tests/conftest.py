@@ -454,3 +454,46 @@ def applicant(make_user, make_organisation, english, log_in):
     organisation = make_organisation("Stichting Samen Sterk", members=[user])
     log_in(english, "fatima@example.nl")
     return user, organisation
+
+
+@pytest.fixture
+def make_review(app):
+    """A reviewer's assignment to an application, by default submitted with the given scores
+    (one per criterion, in rubric order; a single number for all). `submitted=False` makes a
+    draft, `conflict=None` an assignment not yet declared, `conflict=True` a declared conflict."""
+    from fonds.reviews.models import Review, ReviewScore
+
+    def make(
+        application,
+        reviewer,
+        scores=3,
+        *,
+        submitted: bool = True,
+        conflict: bool | None = False,
+        recommendation: str = "fund",
+        due_at=None,
+        motivation: str = "Goed onderbouwd.",
+    ) -> Review:
+        now = utcnow()
+        criteria = application.round.criteria
+        if isinstance(scores, int):
+            scores = [scores] * len(criteria)
+        review = Review(
+            application_id=application.id,
+            reviewer_id=reviewer.id,
+            due_at=due_at or now + timedelta(days=14),
+            conflict=conflict,
+            declared_at=now if conflict is not None else None,
+            recommendation=recommendation if (submitted and not conflict) else None,
+            submitted_at=now if (submitted and conflict is False) else None,
+        )
+        if conflict is False:
+            for criterion, score in zip(criteria, scores, strict=True):
+                review.scores.append(
+                    ReviewScore(criterion_id=criterion.id, score=score, motivation=motivation)
+                )
+        db.session.add(review)
+        db.session.commit()
+        return review
+
+    return make

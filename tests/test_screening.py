@@ -365,43 +365,6 @@ def test_expire_moves_requests_past_their_deadline(app, make_sent, people, mailb
     assert state_of(late) == (Status.NOT_ADMISSIBLE, 3)
 
 
-# --- the transition table --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("name", "status"),
-    [(name, status) for name in TRANSITIONS for status in Status],
-)
-def test_every_transition_from_every_status_for_every_actor(app, make_sent, people, name, status):
-    """Only the table's sources and actor succeed; everything else is refused and changes
-    nothing (status and history stay as they were)."""
-    transition = TRANSITIONS[name]
-    member, _organisation, admin = people
-    for actor, by in ((MEMBER, member), (ADMIN, admin), (SYSTEM, None)):
-        application = make_sent(status=status.value)
-        before = state_of(application)
-        allowed = status in transition.sources and actor == transition.actor
-        if allowed:
-            event = apply_transition(application, name, by=by, message="Omdat het moet.")
-            db.session.commit()
-            assert state_of(application) == (transition.target, before[1] + 1)
-            assert (event.from_status, event.to_status) == (status.value, transition.target)
-            assert event.actor_id == (by.id if by else None)
-        else:
-            with pytest.raises(TransitionRefused):
-                apply_transition(application, name, by=by, message="Omdat het moet.")
-            db.session.rollback()
-            assert state_of(application) == before
-            assert (
-                db.session.scalar(
-                    select(ApplicationEvent.to_status)
-                    .where(ApplicationEvent.application_id == application.id)
-                    .order_by(ApplicationEvent.id.desc())
-                )
-                == Status.DRAFT.value
-            )
-
-
 def test_the_table_has_the_screening_transitions():
     assert TRANSITIONS["screen_eligible"].target == Status.IN_REVIEW
     assert TRANSITIONS["screen_not_admissible"].reason_required

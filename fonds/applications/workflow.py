@@ -1,10 +1,10 @@
 """The application's workflow in one table: which transition goes from which statuses to which,
 who may make it, and what must hold first. Operations consult it; tests iterate over it.
-Issue 4 adds screening, review and decision transitions here.
 
 Actors: MEMBER (a member of the applying organisation), ADMIN (an administrator) and SYSTEM (the
-application itself, from a scheduled command such as `flask workflow expire`). A SYSTEM
-transition is made with `by=None`: no person acts, so its history entry has no actor."""
+application itself: a scheduled command such as `flask workflow expire`, or the moment the last
+required review comes in). A SYSTEM transition is made with `by=None`: no person acts, so its
+history entry has no actor."""
 
 from __future__ import annotations
 
@@ -33,19 +33,32 @@ class Transition:
     sources: frozenset[Status]
     target: Status
     actor: str
-    # Returns a message when the transition may not happen, None when it may.
-    guard: Callable[[Application], str | None] | None = None
-    # The history entry must say why (the message is shown to the applicant).
-    reason_required: bool = False
+    # Returns a message when the transition may not happen, None when it may. It gets the
+    # application and the acting person (None for SYSTEM).
+    guard: Callable[[Application, User | None], str | None] | None = None
+    # When set, the history entry must say why, and this is the message when it does not.
+    reason_required: str | None = None
 
 
-def round_is_open(application: Application) -> str | None:
+def reason_not_admissible() -> str:
+    return _("Give the reason why the application is not admissible.")
+
+
+def reason_decision() -> str:
+    return _("Give the motivation for the decision.")
+
+
+def reason_send_back() -> str:
+    return _("Give the reason why you send the proposal back.")
+
+
+def round_is_open(application: Application, by: User | None = None) -> str | None:
     if not application.round.is_open():
         return _("The round is closed. You can no longer send an application to this round.")
     return None
 
 
-def is_complete(application: Application) -> str | None:
+def is_complete(application: Application, by: User | None = None) -> str | None:
     from fonds.applications.steps import missing_items
 
     if missing_items(application):
@@ -53,8 +66,82 @@ def is_complete(application: Application) -> str | None:
     return None
 
 
-def can_submit(application: Application) -> str | None:
+def can_submit(application: Application, by: User | None = None) -> str | None:
     return round_is_open(application) or is_complete(application)
+
+
+def has_conflict(user: User, application: Application) -> bool:
+    """A person has a conflict of interest with an application when they belong to the applying
+    organisation or declared a conflict as its reviewer."""
+    from fonds.reviews.models import Review
+
+    if user.belongs_to(application.organisation):
+        return True
+    return (
+        db.session.scalar(
+            db.select(Review.id).where(
+                Review.application_id == application.id,
+                Review.reviewer_id == user.id,
+                Review.conflict.is_(True),
+            )
+        )
+        is not None
+    )
+
+
+def reviews_are_in(application: Application, by: User | None = None) -> str | None:
+    """The round's number of reviews per application are submitted."""
+    from fonds.reviews.models import Review
+
+    submitted = db.session.scalar(
+        db.select(db.func.count(Review.id)).where(
+            Review.application_id == application.id, Review.submitted_at.is_not(None)
+        )
+    )
+    if submitted < application.round.reviewers_per_application:
+        return _(
+            "%(submitted)s of the %(required)s reviews are submitted.",
+            submitted=submitted,
+            required=application.round.reviewers_per_application,
+        )
+    return None
+
+
+def no_conflict(application: Application, by: User | None) -> str | None:
+    if by is not None and has_conflict(by, application):
+        return _(
+            "You have a conflict of interest with this application. Another administrator "
+            "must do this."
+        )
+    return None
+
+
+def current_decision(application: Application):
+    from fonds.reviews.models import Decision, DecisionState
+
+    return db.session.scalar(
+        db.select(Decision).where(
+            Decision.application_id == application.id,
+            Decision.state == DecisionState.PROPOSED.value,
+        )
+    )
+
+
+def second_pair_of_eyes(outcome: str | None) -> Callable[[Application, User | None], str | None]:
+    """A second administrator, who did not propose the decision and has no conflict, confirms
+    it (when `outcome` is given, only a proposal with that outcome) or sends it back."""
+
+    def guard(application: Application, by: User | None) -> str | None:
+        decision = current_decision(application)
+        if decision is None:
+            return _("There is no proposed decision for this application.")
+        if by is not None and decision.proposed_by_id == by.id:
+            return _("You proposed this decision. A second administrator must confirm it.")
+        if outcome is not None and decision.outcome != outcome:
+            return _("The proposed decision is different. Check the page again.")
+        return no_conflict(application, by)
+
+    return guard
 
 
 TRANSITIONS = {
@@ -68,16 +155,54 @@ TRANSITIONS = {
         Transition("screen_eligible", frozenset({Status.SUBMITTED}), Status.IN_REVIEW, ADMIN),
         Transition(
             "screen_not_admissible",
-            frozenset({Status.SUBMITTED}),
+            # An administrator may also stop waiting for requested information (PRODUCT.md).
+            frozenset({Status.SUBMITTED, Status.INFO_REQUESTED}),
             Status.NOT_ADMISSIBLE,
             ADMIN,
-            reason_required=True,
+            reason_required=reason_not_admissible,
         ),
         Transition(
             "expire_info",
             frozenset({Status.INFO_REQUESTED}),
             Status.NOT_ADMISSIBLE,
             SYSTEM,  # only for requests past their deadline: see expire_info_requests
+        ),
+        Transition(
+            "reviews_complete",
+            frozenset({Status.IN_REVIEW}),
+            Status.REVIEWED,
+            SYSTEM,  # when the last required review is submitted
+            reviews_are_in,
+        ),
+        Transition(
+            "propose_decision",
+            frozenset({Status.REVIEWED}),
+            Status.DECISION_PROPOSED,
+            ADMIN,
+            no_conflict,
+            reason_required=reason_decision,
+        ),
+        Transition(
+            "confirm_approval",
+            frozenset({Status.DECISION_PROPOSED}),
+            Status.APPROVED,
+            ADMIN,
+            second_pair_of_eyes("approve"),
+        ),
+        Transition(
+            "confirm_rejection",
+            frozenset({Status.DECISION_PROPOSED}),
+            Status.REJECTED,
+            ADMIN,
+            second_pair_of_eyes("reject"),
+        ),
+        Transition(
+            "send_back",
+            frozenset({Status.DECISION_PROPOSED}),
+            Status.REVIEWED,
+            ADMIN,
+            second_pair_of_eyes(None),
+            reason_required=reason_send_back,
         ),
         Transition(
             "withdraw",
@@ -119,10 +244,10 @@ def apply_transition(
                 status=application.state.label.lower(),
             )
         )
-    if transition.reason_required and not message.strip():
-        raise TransitionRefused(_("Give the reason why the application is not admissible."))
+    if transition.reason_required is not None and not message.strip():
+        raise TransitionRefused(transition.reason_required())
     if transition.guard is not None:
-        problem = transition.guard(application)
+        problem = transition.guard(application, by)
         if problem:
             raise TransitionRefused(problem)
     event = ApplicationEvent(

@@ -68,6 +68,9 @@ class RubricCriterion(db.Model):
     name_nl: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     weight: Mapped[int]  # percent; a round's weights add up to 100
+    # What the knock-out flag looks at: "from_within", "preventive" or "safety" (PRODUCT.md);
+    # None for other criteria. At most one criterion of a round has each kind.
+    kind: Mapped[str | None] = mapped_column(String(20))
     descriptor_1_nl: Mapped[str] = mapped_column(Text)
     descriptor_3_nl: Mapped[str] = mapped_column(Text)
     descriptor_5_nl: Mapped[str] = mapped_column(Text)
@@ -81,4 +84,8 @@ class RubricCriterion(db.Model):
         UniqueConstraint("round_id", "position", name="uq_rubric_criterion_round_position"),
         CheckConstraint("position >= 1", name="position_positive"),
         CheckConstraint("weight > 0 AND weight <= 100", name="weight_percent"),
+        CheckConstraint(
+            "kind IS NULL OR kind IN ('from_within', 'preventive', 'safety')", name="known_kind"
+        ),
+        UniqueConstraint("round_id", "kind", name="uq_rubric_criterion_round_kind"),
     )

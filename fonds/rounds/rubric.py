@@ -122,12 +122,17 @@ DEFAULT_RUBRIC = [
 ]
 
 
+# The criteria the knock-out flag looks at, by position in DEFAULT_RUBRIC.
+DEFAULT_KINDS = {1: "from_within", 2: "preventive", 4: "safety"}
+
+
 def add_default_rubric(round_: Round) -> None:
     """Give a round its own copy of the default rubric, so later edits stay with that round."""
     for position, (name_nl, name_en, weight, nl, en) in enumerate(DEFAULT_RUBRIC, start=1):
         round_.criteria.append(
             RubricCriterion(
                 position=position,
+                kind=DEFAULT_KINDS.get(position),
                 name_nl=name_nl,
                 name_en=name_en,
                 weight=weight,

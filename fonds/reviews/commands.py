@@ -1,0 +1,1 @@
+"""Commands for reviewing: `flask workflow remind`."""

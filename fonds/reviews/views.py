@@ -1,0 +1,3 @@
+"""Views of this blueprint (see the package docstring)."""
+
+from fonds.reviews import bp  # noqa: F401

@@ -1,0 +1,134 @@
+"""The transition table itself: every transition from every status by every kind of person
+(member, reviewer, administrator, a second administrator, the system). Only the table's sources
+and actor succeed; everything else is refused and changes nothing."""
+
+import itertools
+
+import pytest
+from sqlalchemy import select
+
+from fonds.applications.models import ApplicationEvent, Status
+from fonds.applications.workflow import (
+    ADMIN,
+    MEMBER,
+    SYSTEM,
+    TRANSITIONS,
+    TransitionRefused,
+    apply_transition,
+)
+from fonds.auth.models import Role
+from fonds.columns import utcnow
+from fonds.extensions import db
+from fonds.reviews.models import Decision
+
+_references = itertools.count(5000)
+REVIEWER = "reviewer"
+SECOND_ADMIN = "second_admin"
+
+
+@pytest.fixture
+def cast(make_user, make_organisation, make_round):
+    member = make_user("fatima@example.nl", name="Fatima Bakkali")
+    organisation = make_organisation("Stichting Samen Sterk", members=[member])
+    return {
+        "organisation": organisation,
+        "round": make_round(),
+        MEMBER: member,
+        REVIEWER: make_user("bert@example.nl", roles=[Role.REVIEWER]),
+        REVIEWER + "2": make_user("bea@example.nl", roles=[Role.REVIEWER]),
+        ADMIN: make_user("anna@example.nl", roles=[Role.ADMIN]),
+        SECOND_ADMIN: make_user("ben@example.nl", roles=[Role.ADMIN]),
+    }
+
+
+def state_of(application):
+    db.session.refresh(application)
+    return application.state, len(application.events)
+
+
+def prepare(application, status, cast, make_review):
+    """What must hold before the transitions out of this status: the reviews of an application
+    in review, a proposal (by the first administrator, matching the outcome) for a proposed
+    decision."""
+    if status == Status.IN_REVIEW:
+        make_review(application, cast[REVIEWER], 4)
+        make_review(application, cast[REVIEWER + "2"], 3)
+    if status == Status.DECISION_PROPOSED:
+        db.session.add(
+            Decision(
+                application_id=application.id,
+                outcome="reject",
+                motivation="Past niet bij de regeling.",
+                proposed_by_id=cast[ADMIN].id,
+            )
+        )
+        db.session.commit()
+
+
+def allowed_actors(name) -> set[str]:
+    """Who may make the transition: either administrator, except that only the second one
+    confirms or sends back what the first one proposed."""
+    actor = TRANSITIONS[name].actor
+    if actor == ADMIN:
+        if name in ("confirm_approval", "confirm_rejection", "send_back"):
+            return {SECOND_ADMIN}
+        return {ADMIN, SECOND_ADMIN}
+    return {actor}
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [(name, status) for name in TRANSITIONS for status in Status],
+)
+def test_every_transition_from_every_status_for_every_actor(
+    app, cast, make_application, make_review, name, status
+):
+    transition = TRANSITIONS[name]
+    allowed = allowed_actors(name)
+    for actor in (MEMBER, REVIEWER, ADMIN, SECOND_ADMIN, SYSTEM):
+        by = None if actor == SYSTEM else cast[actor]
+        application = make_application(
+            cast["round"],
+            cast["organisation"],
+            status=status.value,
+            reference=f"FON-2026-{next(_references):04d}",
+            submitted_at=utcnow(),
+        )
+        prepare(application, status, cast, make_review)
+        before = state_of(application)
+        succeeds = status in transition.sources and actor in allowed
+        if name == "confirm_approval":
+            succeeds = False  # the proposal prepared is a rejection: see test_decisions
+        if succeeds:
+            event = apply_transition(application, name, by=by, message="Omdat het moet.")
+            db.session.commit()
+            assert state_of(application) == (transition.target, before[1] + 1), actor
+            assert (event.from_status, event.to_status) == (status.value, transition.target)
+            assert event.actor_id == (by.id if by else None)
+        else:
+            with pytest.raises(TransitionRefused):
+                apply_transition(application, name, by=by, message="Omdat het moet.")
+            db.session.rollback()
+            assert state_of(application) == before, actor
+            assert (
+                db.session.scalar(
+                    select(ApplicationEvent.to_status)
+                    .where(ApplicationEvent.application_id == application.id)
+                    .order_by(ApplicationEvent.id.desc())
+                )
+                == Status.DRAFT.value
+            )
+
+
+def test_reasons_are_required_where_the_table_says(app, cast, make_application, make_review):
+    application = make_application(
+        cast["round"],
+        cast["organisation"],
+        status="reviewed",
+        reference="FON-2026-4999",
+        submitted_at=utcnow(),
+    )
+    with pytest.raises(TransitionRefused, match="Give the motivation for the decision."):
+        apply_transition(application, "propose_decision", by=cast[ADMIN], message="  ")
+    db.session.rollback()
+    assert state_of(application) == (Status.REVIEWED, 1)
