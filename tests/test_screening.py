@@ -12,19 +12,15 @@ from sqlalchemy import select
 from fonds.applications.attachments import store_attachment
 from fonds.applications.models import (
     Application,
-    ApplicationEvent,
     ApplicationView,
     InfoRequest,
     Status,
 )
 from fonds.applications.operations import request_information
 from fonds.applications.workflow import (
-    ADMIN,
-    MEMBER,
     SYSTEM,
     TRANSITIONS,
     TransitionRefused,
-    apply_transition,
 )
 from fonds.auth.models import Role
 from fonds.columns import utcnow
