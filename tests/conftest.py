@@ -172,9 +172,29 @@ def app_factory(migrated, smtp_server, tmp_path):
         with app.app_context():
             db.session.remove()
             with db.engine.begin() as connection:
+                allow_deleting_final_decisions(connection)
                 for table in reversed(db.metadata.sorted_tables):
                     connection.execute(table.delete())
+                if connection.dialect.name == "sqlite":
+                    connection.execute(text(SQLITE_FINAL_DECISION_DELETE))
             db.engine.dispose()
+
+
+# The migration's trigger that keeps a confirmed decision from being deleted (SQLite cannot
+# switch triggers off, so the clean-up between tests drops it and puts it back).
+SQLITE_FINAL_DECISION_DELETE = """
+CREATE TRIGGER decision_final_delete BEFORE DELETE ON decision
+WHEN OLD.state = 'confirmed'
+BEGIN SELECT RAISE(ABORT, 'decision is confirmed and final'); END
+"""
+
+
+def allow_deleting_final_decisions(connection) -> None:
+    """Between tests every row goes, confirmed decisions too."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+    else:
+        connection.execute(text("DROP TRIGGER decision_final_delete"))
 
 
 class Client(FlaskClient):
