@@ -17,6 +17,13 @@ def money(amount: Decimal | int | None) -> str:
     return format_currency(Decimal(amount), "EUR")
 
 
+def score(value: float | None) -> str:
+    """A score on the 0–100 scale with one decimal: 72,5 in Dutch, 72.5 in English."""
+    if value is None:
+        return ""
+    return format_decimal(round(float(value), 1), format="0.0")
+
+
 def in_local_time(value: datetime) -> datetime:
     """The moment in the fund's time zone, converted with zoneinfo: Flask-Babel's own conversion
     uses pytz, whose tables stop in 2037 and would show later summer times an hour off."""
@@ -80,3 +87,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
     app.add_template_filter(file_size)
+    app.add_template_filter(score)

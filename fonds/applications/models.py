@@ -361,6 +361,15 @@ class ApplicationEvent(db.Model):
     application: Mapped[Application] = relationship(back_populates="events")
     actor = relationship("User")
 
+    @property
+    def internal(self) -> bool:
+        """A proposed decision and a proposal sent back are the fund's internal work: the
+        applicant sees the status, not the motivation or the reason."""
+        return self.to_status == Status.DECISION_PROPOSED.value or (
+            self.from_status == Status.DECISION_PROPOSED.value
+            and self.to_status == Status.REVIEWED.value
+        )
+
 
 class ApplicationView(db.Model):
     """Who looked at which page of an application, and when: every view by someone who is not a

@@ -1,3 +1,165 @@
-"""Views of this blueprint (see the package docstring)."""
+"""The decision page of an application: its scores, flags and reviews, earlier proposals, and
+the four-eyes actions (propose; confirm or send back)."""
 
-from fonds.decisions import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from fonds.actions import run_action
+from fonds.applications import operations as application_ops
+from fonds.applications.models import Application
+from fonds.applications.views import load_application
+from fonds.applications.workflow import current_decision, has_conflict
+from fonds.auth.models import Role
+from fonds.decisions import bp
+from fonds.decisions import operations as ops
+from fonds.decisions.forms import ConfirmForm, ProposeForm, SendBackForm
+from fonds.extensions import db
+from fonds.permissions import role_required
+from fonds.reviews.models import Decision, Review
+from fonds.reviews.scores import calibration_details, review_totals, scores_of
+
+
+def reviews_of(application: Application) -> list[Review]:
+    return db.session.scalars(
+        select(Review)
+        .options(selectinload(Review.scores), selectinload(Review.reviewer))
+        .where(Review.application_id == application.id)
+        .order_by(Review.assigned_at, Review.id)
+    ).all()
+
+
+def render_page(application: Application, status_code: int = 200, **forms):
+    version = str(application.version)
+    context = {
+        "propose_form": ProposeForm(prefix="propose", version=version),
+        "confirm_form": ConfirmForm(prefix="confirm", version=version),
+        "send_back_form": SendBackForm(prefix="send_back", version=version),
+    }
+    context.update(forms)
+    for form in context.values():
+        form.version.data = version
+    totals = review_totals(application.round_id)
+    review_totals_by_id = dict(
+        db.session.execute(
+            select(totals.c.review_id, totals.c.total).where(
+                totals.c.application_id == application.id
+            )
+        ).all()
+    )
+    decisions = db.session.scalars(
+        select(Decision)
+        .where(Decision.application_id == application.id)
+        .order_by(Decision.proposed_at.desc(), Decision.id.desc())
+    ).all()
+    return render_template(
+        "decisions/application.html",
+        application=application,
+        scores=scores_of(application),
+        calibration=calibration_details(application.round_id, [application.id]).get(
+            application.id, []
+        ),
+        reviews=reviews_of(application),
+        totals=review_totals_by_id,
+        criteria=application.round.criteria,
+        decisions=decisions,
+        proposal=current_decision(application),
+        conflict=has_conflict(current_user, application),
+        **context,
+    ), status_code
+
+
+def page_of(application: Application) -> str:
+    return url_for("decisions.application", application_id=application.id)
+
+
+@bp.route("/<int:application_id>")
+@role_required(Role.ADMIN)
+def application(application_id: int):
+    application = load_application(application_id)
+    application_ops.record_view(application, current_user, "decision")
+    db.session.commit()
+    return render_page(application)
+
+
+@bp.route("/<int:application_id>/propose", methods=["POST"])
+@role_required(Role.ADMIN)
+def propose(application_id: int):
+    application = load_application(application_id)
+    form = ProposeForm(prefix="propose", requested=application.amount_requested)
+    refused = run_action(
+        application,
+        form,
+        lambda: ops.propose(
+            application,
+            by=current_user,
+            outcome=form.outcome.data,
+            amount=form.amount.data,
+            motivation=form.motivation.data,
+        ),
+        page=page_of(application),
+        render_invalid=lambda: render_page(application, 422, propose_form=form),
+    )
+    if refused is not None:
+        return refused
+    flash(
+        _(
+            "Your proposal for %(reference)s is saved. A second administrator must confirm it.",
+            reference=application.reference,
+        ),
+        "success",
+    )
+    return redirect(page_of(application))
+
+
+@bp.route("/<int:application_id>/confirm", methods=["POST"])
+@role_required(Role.ADMIN)
+def confirm(application_id: int):
+    application = load_application(application_id)
+    form = ConfirmForm(prefix="confirm")
+    refused = run_action(
+        application,
+        form,
+        lambda: ops.confirm(application, by=current_user),
+        page=page_of(application),
+        render_invalid=lambda: render_page(application, 422, confirm_form=form),
+    )
+    if refused is not None:
+        return refused
+    flash(
+        _(
+            "The decision about %(reference)s is final: %(status)s. The applicant is told.",
+            reference=application.reference,
+            status=application.state.label.lower(),
+        ),
+        "success",
+    )
+    return redirect(page_of(application))
+
+
+@bp.route("/<int:application_id>/send-back", methods=["POST"])
+@role_required(Role.ADMIN)
+def send_back(application_id: int):
+    application = load_application(application_id)
+    form = SendBackForm(prefix="send_back")
+    refused = run_action(
+        application,
+        form,
+        lambda: ops.send_back(application, by=current_user, reason=form.reason.data),
+        page=page_of(application),
+        render_invalid=lambda: render_page(application, 422, send_back_form=form),
+    )
+    if refused is not None:
+        return refused
+    flash(
+        _(
+            "The proposal for %(reference)s is sent back. A new decision can be proposed.",
+            reference=application.reference,
+        ),
+        "success",
+    )
+    return redirect(page_of(application))

@@ -1,3 +1,136 @@
-"""Views of this blueprint (see the package docstring)."""
+"""A round's ranking page and its CSV export. Both show the rows of fonds.reviews.scores.ranking
+with the same filters; the CSV escapes cells a spreadsheet would run as a formula."""
 
-from fonds.ranking import bp  # noqa: F401
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, render_template, request
+from flask_babel import gettext as _
+
+from fonds.applications.models import COMMUNITIES
+from fonds.auth.models import Role
+from fonds.formatting import score
+from fonds.permissions import role_required
+from fonds.ranking import bp
+from fonds.reviews.scores import FLAGS, RANKED_STATUSES, SORTS, calibration_details, ranking
+from fonds.rounds.views import load_round
+
+
+def choices() -> dict:
+    """The filters and order asked for, each limited to what exists (anything else: default)."""
+    args = request.args
+    status = args.get("status", "")
+    community = args.get("community", "")
+    flag = args.get("flag", "")
+    sort = args.get("sort", "score")
+    return {
+        "calibrated": args.get("mode") == "calibrated",
+        "status": status if status in {s.value for s in RANKED_STATUSES} else "",
+        "community": community if community in COMMUNITIES else "",
+        "flag": flag if flag in FLAGS else "",
+        "sort": sort if sort in SORTS else "score",
+        "descending": args.get("order", "desc" if sort != "reference" else "asc") != "asc",
+    }
+
+
+@bp.route("/rounds/<int:round_id>")
+@role_required(Role.ADMIN)
+def round_ranking(round_id: int):
+    round_ = load_round(round_id)
+    chosen = choices()
+    rows = ranking(round_, **chosen)
+    moved = [row for row in rows if row.moved]
+    return render_template(
+        "ranking/round.html",
+        round=round_,
+        rows=rows,
+        moved=moved,
+        details=calibration_details(round_.id, [row.application_id for row in moved]),
+        chosen=chosen,
+        status_options=[(status.value, status.label) for status in RANKED_STATUSES],
+        community_options=[(key, str(label)) for key, label in COMMUNITIES.items()],
+        show_line=chosen["sort"] == "score" and chosen["descending"],
+    )
+
+
+# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection"): the
+# four of the issue, plus tab and carriage return, which some spreadsheets strip first.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value) -> str:
+    """A cell as text; one that starts like a formula gets a leading apostrophe, so the
+    spreadsheet shows it as text instead of running it."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def decimal_comma(value) -> str:
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+@bp.route("/rounds/<int:round_id>.csv")
+@role_required(Role.ADMIN)
+def round_ranking_csv(round_id: int):
+    """The ranking as it is shown, for Dutch spreadsheets: semicolons, decimal commas, UTF-8
+    with a byte order mark."""
+    round_ = load_round(round_id)
+    rows = ranking(round_, **choices())
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Place"),
+            _("Reference"),
+            _("Title"),
+            _("Organisation"),
+            _("Status"),
+            _("Communities"),
+            _("Amount requested"),
+            _("Amount awarded"),
+            _("Reviews"),
+            _("Score"),
+            _("Calibrated score"),
+            _("Reviewers disagree"),
+            _("Knock-out"),
+            _("Cumulative amount"),
+            _("Within the budget"),
+        ]
+    )
+    yes, no = _("yes"), _("no")
+    for row in rows:
+        writer.writerow(
+            escape_cell(cell)
+            for cell in [
+                row.position or "",
+                row.reference,
+                row.title,
+                row.organisation,
+                row.status.label,
+                ", ".join(str(COMMUNITIES.get(key, key)) for key in row.communities),
+                decimal_comma(row.amount_requested),
+                decimal_comma(row.amount_awarded),
+                row.reviews,
+                score(row.score),
+                score(row.calibrated),
+                yes if row.disagreement else no,
+                yes if row.knock_out else no,
+                decimal_comma(row.cumulative),
+                yes if row.within_budget else no,
+            ]
+        )
+    filename = f"ranking-round-{round_.id}.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -10,13 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
+from fonds.actions import run_action
 from fonds.applications import operations as ops
 from fonds.applications.models import Application, Status
 from fonds.applications.steps import STEPS
 from fonds.applications.views import load_application
-from fonds.applications.workflow import TransitionRefused
 from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.permissions import role_required
@@ -31,10 +30,6 @@ SCREENING_STATUSES = [
     Status.IN_REVIEW,
     Status.NOT_ADMISSIBLE,
 ]
-
-
-def stale_message() -> str:
-    return _("Someone else changed this application just now. Check the page again.")
 
 
 @bp.route("/rounds/<int:round_id>")
@@ -94,27 +89,15 @@ def application(application_id: int):
 
 
 def act(application: Application, form: ScreeningForm, name: str, action: Callable[[], None]):
-    """Validate the form, refuse when the application changed since the page was shown, run
-    the operation, commit once. A refusal changes nothing and says why: it returns the response
-    to send then, or None when the action is done."""
-    page = url_for("screening.application", application_id=application.id)
-    if not form.validate_on_submit():
-        return render_page(application, 422, **{name: form})
-    if form.version.data != str(application.version):
-        flash(stale_message(), "error")
-        return redirect(page)
-    try:
-        action()
-        db.session.commit()
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-        return redirect(page)
-    except StaleDataError:
-        db.session.rollback()
-        flash(stale_message(), "error")
-        return redirect(page)
-    return None
+    """Run a screening action (see fonds.actions.run_action); a form with errors shows the
+    screening page again."""
+    return run_action(
+        application,
+        form,
+        action,
+        page=url_for("screening.application", application_id=application.id),
+        render_invalid=lambda: render_page(application, 422, **{name: form}),
+    )
 
 
 @bp.route("/<int:application_id>/eligible", methods=["POST"])
