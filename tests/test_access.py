@@ -162,6 +162,15 @@ ROUTES = [
     ("POST", "/screening/{app}/not-admissible", ADMIN_ONLY | {"admin": 404}),
     ("POST", "/screening/{sent}/request-info", ADMIN_ONLY | {"admin": 422}),
     ("POST", "/screening/{app}/request-info", ADMIN_ONLY | {"admin": 404}),
+    ("GET", "/ranking/rounds/{round}", ADMIN_ONLY | {"admin": 200}),
+    ("GET", "/ranking/rounds/999999", ADMIN_ONLY | {"admin": 404}),
+    ("GET", "/ranking/rounds/{round}.csv", ADMIN_ONLY | {"admin": 200}),
+    ("GET", "/decisions/{sent}", ADMIN_ONLY | {"admin": 200}),
+    ("GET", "/decisions/{app}", ADMIN_ONLY | {"admin": 404}),
+    ("POST", "/decisions/{sent}/propose", ADMIN_ONLY | {"admin": 422}),
+    ("POST", "/decisions/{app}/propose", ADMIN_ONLY | {"admin": 404}),
+    ("POST", "/decisions/{sent}/confirm", ADMIN_ONLY | {"admin": 302}),
+    ("POST", "/decisions/{sent}/send-back", ADMIN_ONLY | {"admin": 422}),
 ]
 
 CASES = [
