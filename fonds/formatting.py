@@ -3,25 +3,44 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from markupsafe import Markup
+
+CENTS = Decimal("0.01")
+DUTCH_SEPARATORS = str.maketrans({",": ".", ".": ","})
+
+
+def _language() -> str:
+    return get_locale().language if get_locale() is not None else "nl"
 
 
 def money(amount: Decimal | int | None) -> str:
-    """€ 12.500,00 in Dutch, €12,500.00 in English."""
+    """€ 12.500,00 in Dutch, €12,500.00 in English: the same text as Babel's format_currency,
+    written out directly for the two languages of the portal, because a ranking shows thousands
+    of amounts and Babel's general formatter costs about 0.1 ms each."""
     if amount is None:
         return ""
-    return format_currency(Decimal(amount), "EUR")
+    value = Decimal(amount).quantize(CENTS, rounding=ROUND_HALF_EVEN)
+    digits = f"{abs(value):,.2f}"
+    sign = "-" if value < 0 else ""
+    language = _language()
+    if language == "nl":
+        return "€\xa0" + sign + digits.translate(DUTCH_SEPARATORS)
+    if language == "en":
+        return sign + "€" + digits
+    return format_currency(value, "EUR")
 
 
 def score(value: float | None) -> str:
     """A score on the 0–100 scale with one decimal: 72,5 in Dutch, 72.5 in English."""
     if value is None:
         return ""
-    return format_decimal(round(float(value), 1), format="0.0")
+    text = f"{float(value):.1f}"
+    return text.replace(".", ",") if _language() == "nl" else text
 
 
 def in_local_time(value: datetime) -> datetime:
@@ -81,7 +100,14 @@ def error_links(form) -> list[tuple[str, str]]:
     return links
 
 
+def format_named(pattern: str, **values) -> str:
+    """Fill a pattern such as "place %(position)s raw", translated once per page by the view;
+    the values are escaped."""
+    return Markup.escape(pattern) % values
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(format_named)
     app.add_template_global(error_links)
     app.add_template_filter(money)
     app.add_template_filter(long_date)

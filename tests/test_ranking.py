@@ -38,7 +38,7 @@ def round_with_reviews(make_user, make_organisation, make_round, make_applicatio
 
     apps = {
         "top": app("Moeders in gesprek", 5, "8000.00"),
-        "second": app("=HYPERLINK(\"http://x\")", 4, "6000.00", communities=["somali"]),
+        "second": app('=HYPERLINK("http://x")', 4, "6000.00", communities=["somali"]),
         "third": app("@SUM(A1:A2)", [4, 4, 4, 1, 4, 4, 4], "3000.00"),
     }
     return round_, apps
@@ -83,7 +83,7 @@ def test_the_csv_export_escapes_formulas(round_with_reviews, english, log_in):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["Place", "Reference", "Title"]
     titles = [row[2] for row in rows[1:]]
-    assert titles == ["Moeders in gesprek", "'=HYPERLINK(\"http://x\")", "'@SUM(A1:A2)"]
+    assert titles == ["Moeders in gesprek", '\'=HYPERLINK("http://x")', "'@SUM(A1:A2)"]
     # Amounts with a decimal comma, the cumulative amount and the funding line as yes/no.
     assert [row[6] for row in rows[1:]] == ["8000,00", "6000,00", "3000,00"]
     assert [row[13] for row in rows[1:]] == ["8000,00", "14000,00", "17000,00"]
@@ -138,8 +138,10 @@ def test_calibration_moves_are_explained(
     db.session.commit()
     log_in(english, "anna@example.nl")
     page = english.get(f"/ranking/rounds/{round_.id}?mode=calibrated").text
-    assert "Stella Streng gives" in page
-    assert "Milan Mild gives" not in page
+    corrected = page[page.index("Reviewers whose scores calibration corrects") :]
+    assert "Stella Streng" in corrected and "milder" in corrected
+    assert "Milan Mild" not in corrected  # one review: not corrected
     assert page.count("(place 4 raw)") == 2
-    assert "place 4 raw, place 5 calibrated." in page
+    moved = f"{apps[0].reference}: place 4 raw, place 5 calibrated. Corrected: Stella Streng."
+    assert moved in page
     assert "72.2" in page

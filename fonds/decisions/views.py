@@ -20,6 +20,7 @@ from fonds.decisions import operations as ops
 from fonds.decisions.forms import ConfirmForm, ProposeForm, SendBackForm
 from fonds.extensions import db
 from fonds.permissions import role_required
+from fonds.ranking.views import flag_labels
 from fonds.reviews.models import Decision, Review
 from fonds.reviews.scores import calibration_details, review_totals, scores_of
 
@@ -69,6 +70,7 @@ def render_page(application: Application, status_code: int = 200, **forms):
         decisions=decisions,
         proposal=current_decision(application),
         conflict=has_conflict(current_user, application),
+        flag_labels=flag_labels(),
         **context,
     ), status_code
 

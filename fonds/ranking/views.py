@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 
 from fonds.applications.models import COMMUNITIES
@@ -14,7 +14,14 @@ from fonds.auth.models import Role
 from fonds.formatting import score
 from fonds.permissions import role_required
 from fonds.ranking import bp
-from fonds.reviews.scores import FLAGS, RANKED_STATUSES, SORTS, calibration_details, ranking
+from fonds.reviews.scores import (
+    FLAGS,
+    RANKED_STATUSES,
+    SORTS,
+    calibration_details,
+    corrected_reviewers,
+    ranking,
+)
 from fonds.rounds.views import load_round
 
 
@@ -35,6 +42,36 @@ def choices() -> dict:
     }
 
 
+def flag_labels() -> dict[str, str]:
+    """The texts of the flags, translated once for a page of thousands of rows."""
+    return {
+        "disagreement": _("Reviewers disagree"),
+        "knock_out": _("Knock-out"),
+        "safety_one": _("safety scored 1"),
+        "weak_core": _("from within or preventive below 2.5"),
+        "none": _("No flags"),
+    }
+
+
+def calibration_moves(round_id: int, moved: list, calibrated: bool) -> list[str]:
+    """One sentence per application that calibration put on another place: the two places and
+    the reviewers whose scores were corrected."""
+    details = calibration_details(round_id, [row.application_id for row in moved])
+    places = _("place %(raw)s raw, place %(calibrated)s calibrated.")
+    corrected = _("Corrected: %(names)s.")
+    sentences = []
+    for row in moved:
+        raw, calibrated_place = (
+            (row.other_position, row.position) if calibrated else (row.position, row.other_position)
+        )
+        names = [d.reviewer_name for d in details.get(row.application_id, []) if d.normalised]
+        text = f"{row.reference}: " + places % {"raw": raw, "calibrated": calibrated_place}
+        if names:
+            text += " " + corrected % {"names": ", ".join(names)}
+        sentences.append(text)
+    return sentences
+
+
 @bp.route("/rounds/<int:round_id>")
 @role_required(Role.ADMIN)
 def round_ranking(round_id: int):
@@ -46,8 +83,17 @@ def round_ranking(round_id: int):
         "ranking/round.html",
         round=round_,
         rows=rows,
-        moved=moved,
-        details=calibration_details(round_.id, [row.application_id for row in moved]),
+        moves=calibration_moves(round_.id, moved, chosen["calibrated"]),
+        corrected=corrected_reviewers(round_.id),
+        flag_labels=flag_labels(),
+        # Patterns filled per row (Jinja's own _() would format them at once).
+        patterns={
+            "raw_place": _("place %(position)s raw"),
+            "calibrated_place": _("place %(position)s calibrated"),
+            "awarded": _("awarded %(amount)s"),
+        },
+        decision_base=url_for("decisions.application", application_id=0)[:-1],
+        status_labels={status.value: status.label for status in RANKED_STATUSES},
         chosen=chosen,
         status_options=[(status.value, status.label) for status in RANKED_STATUSES],
         community_options=[(key, str(label)) for key, label in COMMUNITIES.items()],

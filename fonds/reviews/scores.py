@@ -367,6 +367,26 @@ def calibration_details(round_id: int, application_ids: list[int]) -> dict[int, 
     return details
 
 
+def corrected_reviewers(round_id: int) -> list:
+    """The reviewers whose totals calibration corrects in this round, with their number of
+    reviews and mean against the round's mean. One query."""
+    from fonds.auth.models import User
+
+    calibrated = calibrated_totals(round_id)
+    return db.session.execute(
+        select(
+            User.name,
+            calibrated.c.reviewer_reviews,
+            calibrated.c.reviewer_mean,
+            calibrated.c.round_mean,
+        )
+        .join(User, User.id == calibrated.c.reviewer_id)
+        .where(calibrated.c.normalised == 1)
+        .distinct()
+        .order_by(calibrated.c.reviewer_mean, User.name)
+    ).all()
+
+
 def scores_of(application: Application) -> RankedApplication | None:
     """The score and flags of one application (its row of the round's ranking)."""
     for row in ranking(application.round):
