@@ -55,26 +55,38 @@ def test_seed_demo_is_safe_to_run_twice(app, client):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     counts = (count(User), count(Round), count(RubricCriterion))
-    assert counts == (6, 1, 7)
+    assert counts == (6, 2, 14)
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0 and "Demo data present." in result.output
     assert (count(User), count(Round), count(RubricCriterion)) == counts
-    assert count(Application) == 12
+    assert count(Application) == 19
 
     statuses = db.session.scalars(select(Application.status)).all()
-    assert len(statuses) == 12
     assert {s: statuses.count(s) for s in set(statuses)} == {
         "draft": 3,
         "submitted": 5,
         "info_requested": 2,
         "withdrawn": 2,
+        "in_review": 2,
+        "reviewed": 4,
+        "decision_proposed": 1,
     }
     references = db.session.scalars(
         select(Application.reference).where(Application.reference.is_not(None))
     ).all()
-    assert len(set(references)) == 9
+    assert len(set(references)) == 16
 
-    round_ = db.session.scalar(select(Round))
+    # The round under assessment: reviews to rank, and a proposal for the second administrator.
+    from fonds.reviews.models import Decision, Review
+    from fonds.reviews.scores import ranking
+
+    review_round = db.session.scalar(select(Round).where(Round.name.like("Van binnenuit%")))
+    rows = ranking(review_round)
+    assert [r.score is not None for r in rows].count(True) == 6
+    assert any(r.knock_out for r in rows) and any(r.disagreement for r in rows)
+    assert count(Review) == 14 and count(Decision) == 1
+
+    round_ = db.session.scalar(select(Round).where(Round.name == "Verandering van binnenuit 2027"))
     assert round_.is_open()
     assert sum(c.weight for c in round_.criteria) == 100
     assert [c.name_nl for c in round_.criteria][:2] == [

@@ -111,6 +111,8 @@ def seed_demo() -> list[str]:
     db.session.flush()
     if db.session.scalar(select(Application.id).limit(1)) is None:
         created.extend(seed_demo_applications())
+    if db.session.scalar(select(Round).where(Round.name == DEMO_REVIEW_ROUND_NAME)) is None:
+        created.extend(seed_demo_reviews())
     return created
 
 
@@ -255,4 +257,210 @@ def seed_demo_applications() -> list[str]:
         application.status = status.value
         db.session.flush()
         created.append(f"application {application.reference or 'draft'} ({status.value})")
+    return created
+
+
+DEMO_REVIEW_ROUND_NAME = "Van binnenuit 2026 (najaar)"
+
+# (title, communities, amount, status, scores of the first and second reviewer (None: not
+# submitted; "open": assigned, not declared yet), decision)
+DEMO_REVIEWED = [
+    (
+        "Moeders en dochters in gesprek",
+        ["moroccan"],
+        "12000",
+        Status.REVIEWED,
+        [5, 4, 4, 5, 4, 4, 4],
+        [4, 4, 4, 4, 3, 4, 4],
+        None,
+    ),
+    (
+        "Buurtvaders tegen eergerelateerd geweld",
+        ["turkish", "afghan"],
+        "20000",
+        Status.REVIEWED,
+        [4, 4, 3, 4, 4, 3, 3],
+        [3, 3, 3, 3, 3, 3, 3],
+        None,
+    ),
+    (
+        "Roze zondag in de kerk",
+        ["evangelical"],
+        "8000",
+        Status.REVIEWED,
+        [5, 5, 4, 4, 4, 5, 4],
+        [2, 3, 3, 3, 3, 3, 3],
+        None,
+    ),
+    (
+        "Meidenavonden zonder toezicht",
+        ["somali"],
+        "9000",
+        Status.REVIEWED,
+        [4, 4, 4, 1, 4, 4, 3],
+        [4, 3, 4, 2, 3, 4, 3],
+        None,
+    ),
+    (
+        "Gespreksleiders opleiden",
+        ["eritrean", "syrian"],
+        "15000",
+        Status.DECISION_PROPOSED,
+        [4, 5, 4, 4, 4, 4, 5],
+        [4, 4, 4, 4, 4, 4, 4],
+        ("approve", "12500"),
+    ),
+    (
+        "Theater over keuzes",
+        ["hindustani"],
+        "10000",
+        Status.IN_REVIEW,
+        [3, 4, 3, 4, 3, 3, 3],
+        "open",
+        None,
+    ),
+    ("Podcast over twee werelden", ["caribbean"], "6000", Status.IN_REVIEW, "open", "open", None),
+]
+
+
+def seed_demo_reviews() -> list[str]:
+    """A closed round in the middle of its assessment: a reviewer pool, reviews in every state,
+    reviewed applications with flags to rank, and a decision waiting for a second administrator
+    (proposed by beheer@, to be confirmed by beheer2@)."""
+    from fonds.reviews.models import Decision, Review, ReviewerPoolMember, ReviewScore
+
+    today = utcnow().astimezone(AMSTERDAM).date()
+    round_ = Round(
+        name=DEMO_REVIEW_ROUND_NAME,
+        description="De ronde van dit najaar: de aanvragen worden nu beoordeeld.",
+        opens_at=datetime.combine(today - timedelta(days=90), time(9, 0), AMSTERDAM),
+        closes_at=datetime.combine(today - timedelta(days=30), time(17, 0), AMSTERDAM),
+        budget_ceiling=Decimal("40000.00"),
+        min_grant=Decimal("2500.00"),
+        max_grant=Decimal("25000.00"),
+        max_duration_months=18,
+        reviewers_per_application=2,
+        regulation="Subsidieregeling Fonds op Naam 2026, artikel 4",
+        legal_mode=LegalMode.PRIVATE,
+        signatory_name="Anna de Vries",
+        signatory_title="Programmamanager Fonds op Naam",
+        legal_remedy_text=(
+            "Bent u het niet eens met dit besluit? Vraag dan binnen zes weken na de datum "
+            "van deze brief om heroverweging."
+        ),
+    )
+    add_default_rubric(round_)
+    db.session.add(round_)
+    db.session.flush()
+    admin = User.by_email("beheer@demo.fondsopnaam.nl")
+    reviewers = [
+        User.by_email("beoordelaar@demo.fondsopnaam.nl"),
+        User.by_email("beoordelaar2@demo.fondsopnaam.nl"),
+    ]
+    for reviewer in reviewers:
+        db.session.add(ReviewerPoolMember(round_id=round_.id, user_id=reviewer.id))
+    organisations = [
+        db.session.scalar(select(Organisation).where(Organisation.name == name))
+        for name in DEMO_ORGANISATION_DETAILS
+    ]
+    for organisation in organisations:
+        for key, value in DEMO_ORGANISATION_DETAILS[organisation.name].items():
+            if not getattr(organisation, key):
+                setattr(organisation, key, value)
+    now = utcnow()
+    created = [f"round {DEMO_REVIEW_ROUND_NAME}"]
+    for index, (title, communities, amount, status, *scores, decision) in enumerate(DEMO_REVIEWED):
+        organisation = organisations[index % 2]
+        member = organisation.members[0]
+        submitted = now - timedelta(days=45 - index)
+        application = Application(
+            round=round_,
+            organisation=organisation,
+            created_by=member,
+            status=status.value,
+            title=title,
+            summary=f"{title}: een reeks bijeenkomsten met een vaste groep.",
+            communities=communities,
+            focus="both",
+            problem="Weinig ruimte om eigen keuzes te maken en erover te praten.",
+            approach="Tien bijeenkomsten onder leiding van getrainde gespreksleiders.",
+            preventive="Normen uit de eigen groep bespreken, persoonlijke verhalen.",
+            from_within="Gespreksleiders en sleutelfiguren uit de gemeenschap.",
+            participants=30,
+            sessions=10,
+            safety="Groepsafspraken, getrainde gespreksleiding, doorverwijzing.",
+            start_date=date(now.year + 1, 2, 1),
+            end_date=date(now.year + 1, 11, 1),
+            amount_requested=Decimal(amount),
+            reference=next_reference(now),
+            submitted_at=submitted,
+            declared_truthful=True,
+            declared_privacy=True,
+            organisation_snapshot=organisation.snapshot(),
+        )
+        application.budget_lines = [
+            BudgetLine(
+                position=1,
+                category="dialogue_leaders",
+                description="Vergoedingen gespreksleiders",
+                amount=Decimal(amount),
+            )
+        ]
+        db.session.add(application)
+        db.session.flush()
+        history = [
+            (None, Status.DRAFT, member, ""),
+            (Status.DRAFT, Status.SUBMITTED, member, ""),
+            (Status.SUBMITTED, Status.IN_REVIEW, admin, ""),
+        ]
+        for reviewer, given in zip(reviewers, scores, strict=True):
+            review = Review(
+                application_id=application.id,
+                reviewer_id=reviewer.id,
+                assigned_by_id=admin.id,
+                assigned_at=submitted + timedelta(days=2),
+                due_at=now + timedelta(days=2 + index),
+            )
+            if given != "open":
+                review.conflict = False
+                review.declared_at = submitted + timedelta(days=3)
+                review.recommendation = "fund" if sum(given) >= 25 else "do_not_fund"
+                review.comment = "Een sterk plan met mensen uit de eigen kring."
+                review.submitted_at = submitted + timedelta(days=10)
+                for criterion, score in zip(round_.criteria, given, strict=True):
+                    review.scores.append(
+                        ReviewScore(
+                            criterion_id=criterion.id,
+                            score=score,
+                            motivation="Zie de aanpak en het veiligheidsplan.",
+                        )
+                    )
+            db.session.add(review)
+        if status in (Status.REVIEWED, Status.DECISION_PROPOSED):
+            history.append((Status.IN_REVIEW, Status.REVIEWED, None, ""))
+        if decision is not None:
+            outcome, awarded = decision
+            motivation = "Sterk plan van binnenuit; de begroting kan iets lager."
+            db.session.add(
+                Decision(
+                    application_id=application.id,
+                    outcome=outcome,
+                    amount=Decimal(awarded),
+                    motivation=motivation,
+                    proposed_by_id=admin.id,
+                )
+            )
+            history.append((Status.REVIEWED, Status.DECISION_PROPOSED, admin, motivation))
+        for step, (source, target, actor, message) in enumerate(history):
+            application.events.append(
+                ApplicationEvent(
+                    at=submitted + timedelta(days=step),
+                    actor_id=actor.id if actor else None,
+                    from_status=source.value if source else None,
+                    to_status=target.value,
+                    message=message,
+                )
+            )
+        db.session.flush()
+        created.append(f"application {application.reference} ({status.value})")
     return created
