@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, REQUIRED_IN_PRODUCTION
 from fonds.extensions import babel, csrf, db, limiter, login_manager, migrate
+from fonds.requests import FondsRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
     )
+    app.request_class = FondsRequest
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides or {})
     app.jinja_env.add_extension("jinja2.ext.do")
