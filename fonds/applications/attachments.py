@@ -23,6 +23,7 @@ from filetype.types.image import Jpeg, Png
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from fonds.applications.models import Application, Attachment
 from fonds.extensions import db
@@ -217,7 +218,15 @@ def store_attachment(
     written after; if writing fails nothing is left on disk and the caller rolls back."""
     if not may_change(application, by):
         raise AttachmentRefused(_("You cannot change the attachments of this application now."))
-    if len(application.attachments) >= max_count():
+    # Two uploads at the same moment must not both pass the count: hold the application's row
+    # (PostgreSQL) while counting what is committed, until this upload commits.
+    db.session.execute(
+        select(Application.id).where(Application.id == application.id).with_for_update()
+    )
+    stored = db.session.scalar(
+        select(func.count(Attachment.id)).where(Attachment.application_id == application.id)
+    )
+    if stored >= max_count():
         raise AttachmentRefused(
             _(
                 "You can add at most %(count)s attachments. Delete an attachment before you add "
