@@ -288,6 +288,7 @@ def test_two_uploads_at_once_cannot_pass_the_limit_together(app, english, draft,
     from types import SimpleNamespace
 
     from sqlalchemy import event
+    from sqlalchemy.engine import Engine
 
     for number in range(9):
         assert upload(english, draft, f"bijlage-{number}.png", files.png()).status_code == 302
@@ -303,7 +304,7 @@ def test_two_uploads_at_once_cannot_pass_the_limit_together(app, english, draft,
             arrived.append(statement)
             barrier.wait()
 
-    engine = db.engine
+    engine = Engine  # every engine: the requests run in the app under test, not the test's twin
     statuses = []
     target = SimpleNamespace(id=draft.id)  # the threads have no database session of their own
 
