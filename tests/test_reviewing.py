@@ -3,7 +3,10 @@ the scoring form with its validation and lock, the last review moving the applic
 attachment download, and `flask workflow remind`."""
 
 import itertools
+import os
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -11,10 +14,12 @@ from sqlalchemy import event, select
 
 from fonds.applications.attachments import store_attachment
 from fonds.applications.models import ApplicationView, Status
-from fonds.auth.models import Role
+from fonds.auth.models import Role, User
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.reviews import operations
 from fonds.reviews.models import Review
+from fonds.reviews.operations import ReviewInput
 from tests import files
 from tests.conftest import COMPLETE_ORGANISATION
 
@@ -528,3 +533,46 @@ def test_remind_mails_each_reviewer_once_about_what_is_due(
     result = runner.invoke(args=["workflow", "remind"])
     assert "0 reviewer(s) reminded" in result.output
     assert len(mailbox.to("rita@example.nl")) == 1
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"),
+    reason="row locks need PostgreSQL (SQLite has one writer)",
+)
+def test_the_last_two_reviews_submitted_at_once_move_the_application_on(
+    app, people, make_in_review, make_review
+):
+    """Without the row lock each submission counts only itself and neither moves it on."""
+    application = make_in_review()
+    reviews = [
+        make_review(application, people["reviewer"], submitted=False),
+        make_review(application, people["second"], submitted=False),
+    ]
+    jobs = [(review.id, review.reviewer_id) for review in reviews]
+    criteria = [criterion.id for criterion in application.round.criteria]
+    barrier = threading.Barrier(2)
+    failures = []
+
+    def submit_in_own_request(review_id, user_id):
+        try:
+            with app.test_request_context():
+                review = db.session.get(Review, review_id)
+                user = db.session.get(User, user_id)
+                data = ReviewInput(scores=dict.fromkeys(criteria, 4), recommendation="fund")
+                barrier.wait()
+                assert operations.submit(review, user, data) == {}
+                time.sleep(0.3)  # both are busy at the same time
+                db.session.commit()
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported in the test's own thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=submit_in_own_request, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert failures == []
+    db.session.expire_all()
+    assert application.state == Status.REVIEWED
+    assert [event.to_status for event in application.events].count("reviewed") == 1
