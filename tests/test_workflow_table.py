@@ -128,7 +128,7 @@ def test_reasons_are_required_where_the_table_says(app, cast, make_application, 
         reference="FON-2026-4999",
         submitted_at=utcnow(),
     )
-    with pytest.raises(TransitionRefused, match="Give the motivation for the decision."):
+    with pytest.raises(TransitionRefused, match="Schrijf waarom u dit besluit neemt."):
         apply_transition(application, "propose_decision", by=cast[ADMIN], message="  ")
     db.session.rollback()
     assert state_of(application) == (Status.REVIEWED, 1)
