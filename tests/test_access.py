@@ -1,12 +1,15 @@
 """Every route so far, for every kind of visitor: who gets the page, who is sent to log in, who is
 refused (403) and who is told it does not exist (404, so existence is not revealed)."""
 
+from datetime import timedelta
+
 import pytest
 
 from fonds.applications.attachments import store_attachment
 from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.reviews.models import Review
 from tests import files
 from tests.conftest import PASSWORD
 
@@ -26,6 +29,14 @@ MEMBERS_AND_ADMINS = {
 MEMBERS_ONLY = MEMBERS_AND_ADMINS | {"admin": 404}
 # Anonymous visitors log in first; logged-in people without the administrator role are refused.
 ADMIN_ONLY = {"anonymous": LOGIN, "applicant": 403, "other_applicant": 403, "reviewer": 403}
+# Review pages exist only for the assigned reviewer.
+ONLY_THE_REVIEWER = {
+    "anonymous": LOGIN,
+    "applicant": 404,
+    "other_applicant": 404,
+    "reviewer": 200,
+    "admin": 404,
+}
 
 # (method, path, {role: expected status, or LOGIN for a redirect to the log-in page})
 ROUTES = [
@@ -171,6 +182,15 @@ ROUTES = [
     ("POST", "/decisions/{app}/propose", ADMIN_ONLY | {"admin": 404}),
     ("POST", "/decisions/{sent}/confirm", ADMIN_ONLY | {"admin": 302}),
     ("POST", "/decisions/{sent}/send-back", ADMIN_ONLY | {"admin": 422}),
+    # Reviewing: the dashboard is for reviewers; {review} is the reviewer's assignment to {sent},
+    # not declared yet. Anyone else is told it does not exist, administrators too. Posting the
+    # scoring form before the declaration is refused (back to the page); the declaration without
+    # a choice asks for one (422).
+    ("GET", "/review/", ADMIN_ONLY | {"reviewer": 200, "admin": 403}),
+    ("GET", "/review/{review}", ONLY_THE_REVIEWER),
+    ("POST", "/review/{review}", ONLY_THE_REVIEWER | {"reviewer": 302}),
+    ("POST", "/review/{review}/declare", ONLY_THE_REVIEWER | {"reviewer": 422}),
+    ("GET", "/review/999999", ONLY_THE_REVIEWER | {"reviewer": 404}),
 ]
 
 CASES = [
@@ -185,7 +205,7 @@ def people(make_user, make_organisation, make_round, make_application):
     applicant = make_user("applicant@example.nl")
     make_user("other@example.nl")
     make_organisation("Other foundation", members=[])
-    make_user("reviewer@example.nl", roles=[Role.REVIEWER])
+    reviewer = make_user("reviewer@example.nl", roles=[Role.REVIEWER])
     make_user("admin@example.nl", roles=[Role.ADMIN])
     organisation = make_organisation("Stichting Voorbeeld", members=[applicant])
     round_ = make_round()
@@ -198,6 +218,8 @@ def people(make_user, make_organisation, make_round, make_application):
         submitted_at=utcnow(),
     )
     attachment = store_attachment(application, files.png(), "logo.png", by=applicant)
+    review = Review(application=sent, reviewer=reviewer, due_at=utcnow() + timedelta(days=14))
+    db.session.add(review)
     db.session.commit()
     return {
         "org": organisation.id,
@@ -205,6 +227,7 @@ def people(make_user, make_organisation, make_round, make_application):
         "app": application.id,
         "attachment": attachment.id,
         "sent": sent.id,
+        "review": review.id,
     }
 
 
@@ -235,7 +258,7 @@ def test_route_access(client, people, mailbox, method, path, role, expected):
     assert bool(invited) == (method == "POST" and "invite" in path and expected == 302)
 
 
-PLACEHOLDERS = dict.fromkeys(("org", "round", "app", "attachment", "sent"), 1)
+PLACEHOLDERS = dict.fromkeys(("org", "round", "app", "attachment", "sent", "review"), 1)
 
 
 def test_every_route_is_in_the_table(app):

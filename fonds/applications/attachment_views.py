@@ -17,6 +17,7 @@ from fonds.applications.operations import record_view
 from fonds.applications.steps import previous_step
 from fonds.applications.views import load_application, may_change_step, step_context
 from fonds.extensions import db
+from fonds.reviews.operations import reviewer_may_read
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +137,13 @@ def delete_attachment(application_id: int, attachment_id: int):
 @login_required
 def download_attachment(application_id: int, attachment_id: int):
     """The file as it was added, for people who may see the application; never shown inline,
-    never cached, never sniffed as another type."""
-    application = load_application(application_id)
+    never cached, never sniffed as another type. Reviewers who declared they have no conflict
+    of interest may download too."""
+    application = db.session.get(Application, application_id)
+    if application is None or not (
+        application.can_view(current_user) or reviewer_may_read(application, current_user)
+    ):
+        abort(404)
     attachment = load_attachment(application, attachment_id)
     path = ops.stored_path(attachment)
     if not path.is_file():

@@ -1,3 +1,175 @@
-"""Views of this blueprint (see the package docstring)."""
+"""The reviewer's pages: the dashboard of their assignments, and per assignment the declaration
+of a conflict of interest, the application as a reviewer may see it, and the scoring form. Only
+the assigned reviewer gets these pages; anyone else is told they do not exist (404)."""
 
-from fonds.reviews import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from fonds.applications.models import Application
+from fonds.applications.operations import record_view
+from fonds.auth.models import Role
+from fonds.columns import utcnow
+from fonds.extensions import db
+from fonds.permissions import role_required
+from fonds.reviews import bp
+from fonds.reviews import operations as ops
+from fonds.reviews.forms import DeclarationForm, review_form
+from fonds.reviews.models import Review, ReviewScore
+from fonds.rounds.models import RubricCriterion
+
+
+@bp.route("/")
+@role_required(Role.REVIEWER)
+def dashboard():
+    """The reviewer's assignments across rounds, the first due first, with their progress. One
+    query, however many assignments: progress is counted in SQL."""
+    scored = (
+        select(func.count(ReviewScore.id))
+        .where(ReviewScore.review_id == Review.id, ReviewScore.score.is_not(None))
+        .correlate(Review)
+        .scalar_subquery()
+    )
+    criteria = (
+        select(func.count(RubricCriterion.id))
+        .where(RubricCriterion.round_id == Application.round_id)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Review, scored, criteria)
+        .join(Review.application)
+        .options(contains_eager(Review.application).joinedload(Application.round))
+        .where(Review.reviewer_id == current_user.id)
+        .order_by(Review.due_at, Review.id)
+    ).all()
+    return render_template("reviews/dashboard.html", rows=rows, now=utcnow())
+
+
+def load_review(review_id: int) -> Review:
+    """404 unless the current person is the assigned reviewer, so others cannot learn that the
+    assignment exists; administrators see reviews on their own pages."""
+    review = db.session.get(Review, review_id)
+    if review is None or not ops.is_assigned(review, current_user):
+        abort(404)
+    return review
+
+
+def other_reviews(review: Review) -> list[Review]:
+    """The other submitted reviews of the application, in the order they came in."""
+    return list(
+        db.session.scalars(
+            select(Review)
+            .options(selectinload(Review.scores))
+            .where(
+                Review.application_id == review.application_id,
+                Review.id != review.id,
+                Review.submitted_at.is_not(None),
+            )
+            .order_by(Review.submitted_at, Review.id)
+        )
+    )
+
+
+def render_review(review: Review, status: int = 200, declaration=None, form=None):
+    application = review.application
+    member = current_user.belongs_to(application.organisation)
+    may_read = ops.may_read_application(review, current_user)
+    if review.conflict is not True and not member:
+        record_view(application, current_user, "review")
+        db.session.commit()
+    criteria = application.round.criteria
+    context = {
+        "review": review,
+        "application": application,
+        "criteria": criteria,
+        "member": member,
+        "may_read": may_read,
+        "text": ops.criterion_text,
+        "now": utcnow(),
+    }
+    if review.conflict is None and not member:
+        context["declaration"] = declaration or DeclarationForm()
+    if may_read and not review.is_submitted:
+        context["form"] = form or review_form(criteria, review)
+    if may_read and review.is_submitted:
+        context["others"] = other_reviews(review)
+    return render_template("reviews/review.html", **context), status
+
+
+@bp.route("/<int:review_id>")
+@login_required
+def review(review_id: int):
+    """Before the declaration only the organisation, title and summary; after "no conflict" the
+    application (never bank details, phone or e-mail) with the scoring form, or, once submitted,
+    one's own review and the other submitted reviews."""
+    return render_review(load_review(review_id))
+
+
+def page(review: Review):
+    return redirect(url_for("reviews.review", review_id=review.id))
+
+
+@bp.route("/<int:review_id>/declare", methods=["POST"])
+@login_required
+def declare(review_id: int):
+    """Declare, once, whether one has a conflict of interest with the application."""
+    review = load_review(review_id)
+    form = DeclarationForm()
+    if not form.validate_on_submit():
+        if review.conflict is not None:
+            flash(_("You have already declared whether you have a conflict of interest."), "error")
+            return page(review)
+        return render_review(review, 422, declaration=form)
+    try:
+        ops.declare(review, current_user, form.has_conflict, form.note.data or "")
+        db.session.commit()
+    except ops.ReviewRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return page(review)
+    if form.has_conflict:
+        flash(
+            _("Thank you. The fund will ask another reviewer to assess this application."),
+            "success",
+        )
+    else:
+        flash(_("Thank you. You can now read and assess the application."), "success")
+    return page(review)
+
+
+@bp.route("/<int:review_id>", methods=["POST"])
+@login_required
+def save(review_id: int):
+    """Save the review as a draft, or submit it. Submitting with problems keeps what was typed
+    as a draft and shows what is missing."""
+    review = load_review(review_id)
+    criteria = review.application.round.criteria
+    form = review_form(criteria)
+    if not form.validate_on_submit():  # only the CSRF token can fail here
+        return render_review(review, 400, form=form)
+    data = form.review_input(criteria)
+    submitting = request.form.get("action") == "submit"
+    try:
+        if submitting:
+            errors = ops.submit(review, current_user, data)
+        else:
+            ops.save_draft(review, current_user, data)
+            errors = {}
+        db.session.commit()
+    except ops.ReviewRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return page(review)
+    if errors:
+        form.show_errors(errors)
+        return render_review(review, 422, form=form)
+    if submitting:
+        flash(_("Thank you. Your review is submitted."), "success")
+    else:
+        flash(_("Your review is saved as a draft. You can continue later."), "success")
+    return page(review)

@@ -1,0 +1,578 @@
+"""Reviewing: the dashboard, the declaration of a conflict of interest, what a reviewer may see,
+the scoring form with its validation and lock, the last review moving the application on, the
+attachment download, and `flask workflow remind`."""
+
+import itertools
+import os
+import re
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from fonds.applications.attachments import store_attachment
+from fonds.applications.models import ApplicationView, Status
+from fonds.auth.models import Role, User
+from fonds.columns import utcnow
+from fonds.extensions import db
+from fonds.reviews import operations
+from fonds.reviews.models import Review
+from fonds.reviews.operations import ReviewInput
+from tests import files
+from tests.conftest import COMPLETE_ORGANISATION
+
+_references = itertools.count(1)
+
+
+@pytest.fixture
+def people(make_user, make_organisation):
+    """An applicant with an organisation, two reviewers and an administrator (none logged in)."""
+    member = make_user("fatima@example.nl", name="Fatima Bakkali")
+    organisation = make_organisation("Stichting Samen Sterk", members=[member])
+    reviewer = make_user("rita@example.nl", name="Rita Reviewer", roles=[Role.REVIEWER])
+    second = make_user("sam@example.nl", name="Sam Second", roles=[Role.REVIEWER])
+    admin = make_user("admin@example.nl", name="Anna Admin", roles=[Role.ADMIN])
+    return {
+        "member": member,
+        "organisation": organisation,
+        "reviewer": reviewer,
+        "second": second,
+        "admin": admin,
+    }
+
+
+@pytest.fixture
+def make_in_review(make_round, make_application, people):
+    round_ = make_round()
+
+    def make(status: str = "in_review", **overrides):
+        application = make_application(
+            round_,
+            people["organisation"],
+            status=status,
+            reference=f"FON-2026-{next(_references):04d}",
+            submitted_at=utcnow(),
+            **overrides,
+        )
+        application.organisation_snapshot = application.organisation.snapshot()
+        db.session.commit()
+        return application
+
+    return make
+
+
+@pytest.fixture
+def reviewer_client(english, people, log_in):
+    log_in(english, "rita@example.nl")
+    return english
+
+
+def form_data(application, scores=None, motivation="", recommendation="fund", action="submit"):
+    """The scoring form as a browser sends it: scores in rubric order (None leaves one empty)."""
+    criteria = application.round.criteria
+    if scores is None:
+        scores = [4] * len(criteria)
+    data = {"action": action, "comment": "Sterk plan."}
+    if recommendation:
+        data["recommendation"] = recommendation
+    for criterion, score in zip(criteria, scores, strict=True):
+        if score is not None:
+            data[f"score_{criterion.id}"] = str(score)
+        data[f"motivation_{criterion.id}"] = motivation
+    return data
+
+
+def checked(page, name):
+    """The values of the checked radio buttons called `name` on the page."""
+    tags = re.findall(r"<input[^>]*>", page)
+    return [
+        re.search(r'value="([^"]*)"', tag).group(1)
+        for tag in tags
+        if f'name="{name}"' in tag and re.search(r"\bchecked\b", tag)
+    ]
+
+
+def with_attachment(make_in_review, member):
+    """Attachments are added while drafting; then the application is sent and screened."""
+    application = make_in_review(status="draft")
+    attachment = store_attachment(application, files.png(), "plan.png", by=member)
+    application.status = Status.IN_REVIEW.value
+    db.session.commit()
+    return application, attachment
+
+
+def refreshed(review):
+    db.session.expire_all()
+    return db.session.get(Review, review.id)
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+def test_dashboard_lists_assignments_with_progress_first_due_first(
+    reviewer_client, people, make_in_review, make_review
+):
+    now = utcnow()
+    later = make_in_review()
+    overdue = make_in_review()
+    submitted = make_in_review()
+    conflict = make_in_review()
+    make_review(later, people["reviewer"], conflict=None, due_at=now + timedelta(days=10))
+    draft = make_review(
+        overdue, people["reviewer"], submitted=False, due_at=now - timedelta(days=1)
+    )
+    draft.scores[0].score = None
+    db.session.commit()
+    make_review(submitted, people["reviewer"], due_at=now + timedelta(days=5))
+    make_review(conflict, people["reviewer"], conflict=True, due_at=now + timedelta(days=7))
+    # Someone else's assignment is not on this dashboard.
+    other = make_in_review()
+    make_review(other, people["second"], submitted=False)
+
+    page = reviewer_client.get("/review/").text
+    references = re.findall(r"FON-2026-\d{4}", page)
+    assert references == [
+        overdue.reference,
+        submitted.reference,
+        conflict.reference,
+        later.reference,
+    ]
+    rows = page.split("<tbody")[1].split("</tr>")
+    assert "6 of 7 criteria scored" in rows[0] and "overdue" in rows[0]
+    assert "submitted" in rows[1] and "overdue" not in rows[1]
+    assert "conflict declared" in rows[2]
+    assert "declare first" in rows[3]
+    assert ">Reviews</a>" in page  # the menu link
+
+
+def test_dashboard_uses_the_same_number_of_queries_for_many_assignments(
+    app, reviewer_client, people, make_in_review, make_review
+):
+    def count_queries():
+        statements = []
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        with app.app_context():  # the engine of the app that serves the requests
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            assert reviewer_client.get("/review/").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+        return len(statements)
+
+    make_review(make_in_review(), people["reviewer"], submitted=False)
+    few = count_queries()
+    for _ in range(6):
+        make_review(make_in_review(), people["reviewer"], submitted=False)
+    assert count_queries() == few
+
+
+def test_dashboard_is_for_reviewers(english, people, log_in):
+    log_in(english, "fatima@example.nl")
+    assert english.get("/review/").status_code == 403
+    assert ">Reviews</a>" not in english.get("/applications/").text
+
+
+# --- declaring -------------------------------------------------------------------------------
+
+
+def test_before_declaring_only_organisation_title_and_summary(
+    reviewer_client, people, make_in_review, make_review
+):
+    application = make_in_review(problem="Een heel geheim probleem.")
+    review = make_review(application, people["reviewer"], conflict=None)
+    page = reviewer_client.get(f"/review/{review.id}").text
+    assert "Stichting Samen Sterk" in page and "Gesprekken in de moskee" in page
+    assert "Dialoogavonden over zelfbeschikking." in page
+    assert "Een heel geheim probleem." not in page and "Zaalhuur" not in page
+    assert "Do you have a conflict of interest with this application?" in page
+    assert "Submit review" not in page
+
+
+def test_declaring_without_a_choice_asks_for_one(
+    reviewer_client, people, make_in_review, make_review
+):
+    review = make_review(make_in_review(), people["reviewer"], conflict=None)
+    response = reviewer_client.post(f"/review/{review.id}/declare", data={})
+    assert response.status_code == 422
+    assert "Choose whether you have a conflict of interest." in response.text
+    assert refreshed(review).conflict is None
+
+
+def test_a_conflict_hides_the_application_and_mails_the_administrators(
+    reviewer_client, people, make_in_review, make_review, make_user, mailbox
+):
+    make_user("bert@example.nl", name="Bert Admin", roles=[Role.ADMIN])
+    application = make_in_review(problem="Een heel geheim probleem.")
+    review = make_review(application, people["reviewer"], conflict=None)
+    response = reviewer_client.post(
+        f"/review/{review.id}/declare",
+        data={"conflict": "yes", "note": "Mijn zus is voorzitter."},
+        follow_redirects=True,
+    )
+    assert "The fund will ask another reviewer" in response.text
+    review = refreshed(review)
+    assert review.conflict is True and review.conflict_note == "Mijn zus is voorzitter."
+    assert review.declared_at is not None
+
+    page = reviewer_client.get(f"/review/{review.id}").text
+    assert "You declared a conflict of interest" in page
+    for hidden in ("Gesprekken in de moskee", "Dialoogavonden", "geheim", "Stichting Samen Sterk"):
+        assert hidden not in page
+    assert "Submit review" not in page
+
+    for address in ("admin@example.nl", "bert@example.nl"):
+        message = mailbox.last_to(address)
+        text = message["Subject"] + mailbox.body(message)
+        assert application.reference in text
+        assert "Gesprekken" not in text and "Samen Sterk" not in text and "zus" not in text
+        link = mailbox.link_to(address, "/")
+        assert link in (
+            f"/screening/{application.id}",
+            f"/assignments/rounds/{application.round_id}",
+        )
+    assert mailbox.to("rita@example.nl") == []
+
+
+def test_declaring_twice_is_refused(reviewer_client, people, make_in_review, make_review, mailbox):
+    review = make_review(make_in_review(), people["reviewer"], conflict=None)
+    reviewer_client.post(f"/review/{review.id}/declare", data={"conflict": "no"})
+    mailbox.clear()
+    response = reviewer_client.post(
+        f"/review/{review.id}/declare", data={"conflict": "yes"}, follow_redirects=True
+    )
+    assert "You have already declared whether you have a conflict of interest." in response.text
+    assert refreshed(review).conflict is False
+    assert mailbox.messages == []
+
+
+def test_a_member_of_the_organisation_cannot_declare_no_conflict(
+    english, log_in, people, make_in_review, make_review, make_user
+):
+    insider = make_user(
+        "insider@example.nl", roles=[Role.REVIEWER], organisation=people["organisation"]
+    )
+    review = make_review(make_in_review(), insider, conflict=None)
+    log_in(english, "insider@example.nl")
+    page = english.get(f"/review/{review.id}").text
+    assert "You belong to the organisation that applied" in page
+    english.post(f"/review/{review.id}/declare", data={"conflict": "no"})
+    assert refreshed(review).conflict is None
+
+
+# --- what a reviewer sees --------------------------------------------------------------------
+
+
+def test_after_no_conflict_the_application_without_bank_or_contact_details(
+    reviewer_client, people, make_in_review, make_review
+):
+    application, attachment = with_attachment(make_in_review, people["member"])
+    review = make_review(application, people["reviewer"], conflict=None)
+    assert "Zaalhuur" not in reviewer_client.get(f"/review/{review.id}").text
+    response = reviewer_client.post(
+        f"/review/{review.id}/declare", data={"conflict": "no"}, follow_redirects=True
+    )
+    page = response.text
+    assert "You can now read and assess the application." in page
+    for shown in ("Gesprekken in de moskee", "Normen uit de eigen groep", "Zaalhuur", "plan.png"):
+        assert shown in page
+    assert f"/applications/{application.id}/attachments/{attachment.id}" in page
+    snapshot = application.organisation_snapshot
+    for secret in (
+        COMPLETE_ORGANISATION["iban"],
+        COMPLETE_ORGANISATION["contact_email"],
+        COMPLETE_ORGANISATION["contact_phone"],
+        COMPLETE_ORGANISATION["contact_name"],
+        snapshot["iban"],
+        snapshot["contact_email"],
+        snapshot["contact_phone"],
+        "fatima@example.nl",
+        "0417164300",
+    ):
+        assert secret not in page
+    # The rubric with its descriptors, and the buttons.
+    assert "Change from within" in page and "Led by key figures and dialogue leaders" in page
+    assert "Save as draft" in page and "Submit review" in page
+    # Every view is logged.
+    views = db.session.scalars(
+        select(ApplicationView).where(ApplicationView.user_id == people["reviewer"].id)
+    ).all()
+    assert {view.page for view in views} == {"review"} and len(views) == 2
+
+
+def test_the_rubric_in_dutch(client, log_in, people, make_in_review, make_review):
+    review = make_review(make_in_review(), people["reviewer"], submitted=False)
+    log_in(client, "rita@example.nl")
+    page = client.get(f"/review/{review.id}").text
+    assert "Verandering van binnenuit" in page and "Opslaan als concept" in page
+
+
+def test_others_reviews_only_after_ones_own_submission(
+    reviewer_client, people, make_in_review, make_review, make_user
+):
+    application = make_in_review()
+    make_review(application, people["second"], scores=2, motivation="Te vaag over bereik.")
+    third = make_user("tom@example.nl", roles=[Role.REVIEWER])
+    make_review(application, third, submitted=False, motivation="Nog bezig, geheim concept.")
+    own = make_review(application, people["reviewer"], submitted=False)
+
+    page = reviewer_client.get(f"/review/{own.id}").text
+    assert "Te vaag over bereik." not in page and "Reviewer 1" not in page
+
+    reviewer_client.post(f"/review/{own.id}", data=form_data(application))
+    page = reviewer_client.get(f"/review/{own.id}").text
+    assert "Reviewer 1" in page and "Te vaag over bereik." in page
+    assert "Sam Second" not in page and "sam@example.nl" not in page
+    assert "Nog bezig, geheim concept." not in page and "Reviewer 2" not in page
+    assert "Score: 2" in page and "Score: 4" in page
+
+
+@pytest.mark.parametrize("who", ["second", "admin", "member"])
+def test_others_are_told_the_review_does_not_exist(
+    english, log_in, people, make_in_review, make_review, who
+):
+    application, attachment = with_attachment(make_in_review, people["member"])
+    review = make_review(application, people["reviewer"], submitted=False)
+    log_in(english, people[who].email)
+    assert english.get(f"/review/{review.id}").status_code == 404
+    assert english.post(f"/review/{review.id}", data=form_data(application)).status_code == 404
+    assert english.post(f"/review/{review.id}/declare", data={"conflict": "no"}).status_code == 404
+    assert refreshed(review).submitted_at is None
+    if who == "second":  # a reviewer of another application cannot download its files
+        url = f"/applications/{application.id}/attachments/{attachment.id}"
+        assert english.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(("conflict", "expected"), [(False, 200), (None, 404), (True, 404)])
+def test_attachment_download_for_a_reviewer_only_without_conflict(
+    reviewer_client, people, make_in_review, make_review, conflict, expected
+):
+    application, attachment = with_attachment(make_in_review, people["member"])
+    make_review(application, people["reviewer"], submitted=False, conflict=conflict)
+    response = reviewer_client.get(f"/applications/{application.id}/attachments/{attachment.id}")
+    assert response.status_code == expected
+    logged = db.session.scalars(
+        select(ApplicationView.page).where(ApplicationView.user_id == people["reviewer"].id)
+    ).all()
+    assert (f"attachment:{attachment.id}" in logged) == (expected == 200)
+
+
+# --- the scoring form ------------------------------------------------------------------------
+
+
+def test_a_draft_keeps_what_was_typed_also_empty_scores(
+    reviewer_client, people, make_in_review, make_review
+):
+    application = make_in_review()
+    review = make_review(application, people["reviewer"], submitted=False, conflict=None)
+    reviewer_client.post(f"/review/{review.id}/declare", data={"conflict": "no"})
+    scores = [5, None, 1, None, None, None, None]
+    data = form_data(application, scores, motivation="Eerste indruk.", action="draft")
+    response = reviewer_client.post(f"/review/{review.id}", data=data, follow_redirects=True)
+    assert "Your review is saved as a draft." in response.text
+    review = refreshed(review)
+    assert review.submitted_at is None and review.recommendation == "fund"
+    criteria = application.round.criteria
+    assert [review.score_for(c.id).score for c in criteria] == scores
+    assert review.score_for(criteria[1].id).motivation == "Eerste indruk."
+    assert checked(response.text, f"score_{criteria[0].id}") == ["5"]
+    assert checked(response.text, f"score_{criteria[1].id}") == []
+    assert "2 of 7 criteria scored" in reviewer_client.get("/review/").text
+
+
+def test_submitting_with_problems_names_them_and_keeps_a_draft(
+    reviewer_client, people, make_in_review, make_review
+):
+    application = make_in_review()
+    review = make_review(application, people["reviewer"], submitted=False)
+    criteria = application.round.criteria
+    scores = [1, None, 4, 4, 4, 4, 4]
+    data = form_data(application, scores, recommendation=None)
+    data[f"motivation_{criteria[2].id}"] = "Goed bereik in de wijk."
+    response = reviewer_client.post(f"/review/{review.id}", data=data)
+    assert response.status_code == 422
+    page = response.text
+    assert "Please check the following" in page
+    assert "You gave Change from within a 1. Write why." in page
+    assert "Choose a score from 1 to 5 for Preventive approach." in page
+    assert "Choose your advice: fund, fund in part or do not fund." in page
+    assert f'href="#motivation_{criteria[0].id}"' in page
+    assert f'href="#score_{criteria[1].id}"' in page
+    assert "Goed bereik in de wijk." in page  # what was typed is shown again
+    review = refreshed(review)
+    assert review.submitted_at is None
+    assert [review.score_for(c.id).score for c in criteria] == scores  # and saved as draft
+    assert review.score_for(criteria[2].id).motivation == "Goed bereik in de wijk."
+
+
+def test_submitting_with_problems_in_dutch(client, log_in, people, make_in_review, make_review):
+    application = make_in_review()
+    review = make_review(application, people["reviewer"], submitted=False)
+    log_in(client, "rita@example.nl")
+    data = form_data(application, [2, 3, 3, 3, 3, 3, 3])
+    page = client.post(f"/review/{review.id}", data=data).text
+    assert "U gaf Verandering van binnenuit een 2. Schrijf op waarom." in page
+
+
+def test_a_submitted_review_is_locked(reviewer_client, people, make_in_review, make_review):
+    application = make_in_review()
+    review = make_review(application, people["reviewer"], submitted=False)
+    reviewer_client.post(f"/review/{review.id}", data=form_data(application))
+    submitted_at = refreshed(review).submitted_at
+    assert submitted_at is not None
+    page = reviewer_client.get(f"/review/{review.id}").text
+    assert "It can no longer be changed." in page and "Submit review" not in page
+
+    for action in ("draft", "submit"):
+        data = form_data(application, [1] * 7, motivation="Toch anders.", action=action)
+        response = reviewer_client.post(f"/review/{review.id}", data=data, follow_redirects=True)
+        assert "You have already submitted this review. It cannot be changed." in response.text
+    review = refreshed(review)
+    assert review.submitted_at == submitted_at
+    assert {score.score for score in review.scores} == {4}
+    assert "Toch anders." not in {score.motivation for score in review.scores}
+
+
+def test_the_last_required_review_moves_the_application_on(
+    reviewer_client, people, make_in_review, make_review
+):
+    application = make_in_review()
+    make_review(application, people["second"])
+    review = make_review(application, people["reviewer"], submitted=False)
+    response = reviewer_client.post(
+        f"/review/{review.id}", data=form_data(application), follow_redirects=True
+    )
+    assert "Thank you. Your review is submitted." in response.text
+    db.session.expire_all()
+    assert application.state == Status.REVIEWED
+    event_ = application.events[-1]
+    assert (event_.actor_id, event_.from_status, event_.to_status) == (
+        None,
+        "in_review",
+        "reviewed",
+    )
+    assert event_.message
+
+
+def test_a_review_that_is_not_the_last_leaves_the_application_in_review(
+    reviewer_client, people, make_in_review, make_review
+):
+    application = make_in_review()
+    make_review(application, people["second"], submitted=False)
+    review = make_review(application, people["reviewer"], submitted=False)
+    reviewer_client.post(f"/review/{review.id}", data=form_data(application))
+    db.session.expire_all()
+    assert refreshed(review).submitted_at is not None
+    assert application.state == Status.IN_REVIEW and len(application.events) == 1
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "reviewed"])
+def test_no_review_once_the_application_is_no_longer_assessed(
+    reviewer_client, people, make_in_review, make_review, status
+):
+    application = make_in_review(status=status)
+    review = make_review(application, people["reviewer"], submitted=False)
+    for action in ("draft", "submit"):
+        response = reviewer_client.post(
+            f"/review/{review.id}",
+            data=form_data(application, action=action),
+            follow_redirects=True,
+        )
+        assert "This application is no longer being assessed." in response.text
+    assert refreshed(review).submitted_at is None
+
+
+def test_before_declaring_the_form_is_refused(reviewer_client, people, make_in_review, make_review):
+    application = make_in_review()
+    review = make_review(application, people["reviewer"], conflict=None)
+    response = reviewer_client.post(
+        f"/review/{review.id}", data=form_data(application), follow_redirects=True
+    )
+    assert "First declare whether you have a conflict of interest." in response.text
+    assert refreshed(review).submitted_at is None and refreshed(review).scores == []
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def test_remind_mails_each_reviewer_once_about_what_is_due(
+    app, people, make_in_review, make_review, make_user, mailbox
+):
+    now = utcnow()
+    soon, overdue, later, done, conflict = (make_in_review() for _ in range(5))
+    make_review(soon, people["reviewer"], submitted=False, due_at=now + timedelta(days=2))
+    make_review(overdue, people["reviewer"], conflict=None, due_at=now - timedelta(days=1))
+    make_review(later, people["reviewer"], submitted=False, due_at=now + timedelta(days=10))
+    make_review(done, people["reviewer"], due_at=now + timedelta(days=1))
+    make_review(conflict, people["reviewer"], conflict=True, due_at=now + timedelta(days=1))
+    make_review(soon, people["second"], conflict=True, due_at=now + timedelta(days=1))
+    recent = make_review(overdue, people["second"], submitted=False, due_at=now)
+    recent.reminded_at = now - timedelta(hours=2)
+    db.session.commit()
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["workflow", "remind"])
+    assert result.exit_code == 0, result.output
+    assert "1 reviewer(s) reminded" in result.output
+    assert len(mailbox.to("rita@example.nl")) == 1 and mailbox.to("sam@example.nl") == []
+    message = mailbox.last_to("rita@example.nl")
+    text = message["Subject"] + mailbox.body(message)
+    assert "Aantal beoordelingen: 2." in text and "Aantal dat te laat is: 1." in text
+    assert mailbox.link_to("rita@example.nl", "/review") == "/review/"
+    for secret in ("Gesprekken", "Samen Sterk", soon.reference):
+        assert secret not in text
+    db.session.expire_all()
+    reminded = db.session.scalars(select(Review).where(Review.reminded_at.is_not(None))).all()
+    assert len(reminded) == 3  # the two due ones, and the one reminded before
+
+    result = runner.invoke(args=["workflow", "remind"])
+    assert "0 reviewer(s) reminded" in result.output
+    assert len(mailbox.to("rita@example.nl")) == 1
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"),
+    reason="row locks need PostgreSQL (SQLite has one writer)",
+)
+def test_the_last_two_reviews_submitted_at_once_move_the_application_on(
+    app, people, make_in_review, make_review
+):
+    """Without the row lock each submission counts only itself and neither moves it on."""
+    application = make_in_review()
+    reviews = [
+        make_review(application, people["reviewer"], submitted=False),
+        make_review(application, people["second"], submitted=False),
+    ]
+    jobs = [(review.id, review.reviewer_id) for review in reviews]
+    criteria = [criterion.id for criterion in application.round.criteria]
+    barrier = threading.Barrier(2)
+    failures = []
+
+    def submit_in_own_request(review_id, user_id):
+        try:
+            with app.test_request_context():
+                review = db.session.get(Review, review_id)
+                user = db.session.get(User, user_id)
+                data = ReviewInput(scores=dict.fromkeys(criteria, 4), recommendation="fund")
+                barrier.wait()
+                assert operations.submit(review, user, data) == {}
+                time.sleep(0.3)  # both are busy at the same time
+                db.session.commit()
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported in the test's own thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=submit_in_own_request, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert failures == []
+    db.session.expire_all()
+    assert application.state == Status.REVIEWED
+    assert [event.to_status for event in application.events].count("reviewed") == 1
