@@ -13,7 +13,7 @@ from fonds.formatting import money, score
 def test_money_and_score_match_babel(app, language):
     rng = random.Random(7)  # noqa: S311 - test data
     amounts = [Decimal("12500"), Decimal("-3.5"), Decimal("0.005"), Decimal("999.995"), 0]
-    amounts += [Decimal(rng.randrange(-10**9, 10**9)) / 1000 for _ in range(500)]
+    amounts += [Decimal(rng.randrange(-(10**9), 10**9)) / 1000 for _ in range(500)]
     scores = [72.25, 72.35, 0.05, 99.95, 100.0, 0.0] + [rng.uniform(0, 100) for _ in range(500)]
     with app.test_request_context(), force_locale(language):
         for amount in amounts:
