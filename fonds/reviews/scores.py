@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Float, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Float, String, and_, case, cast, func, or_, select, true
 
 from fonds.applications.models import Application, Status
 from fonds.extensions import db
@@ -110,7 +110,7 @@ def calibrated_totals(round_id: int):
             whole.c.mean.label("round_mean"),
         )
         .join(reviewer, reviewer.c.reviewer_id == totals.c.reviewer_id)
-        .join(whole, literal(True))
+        .join(whole, true())
         .cte("calibrated_totals")
     )
 
