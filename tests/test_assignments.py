@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import event, func, select
 
 from fonds.assignments import operations as ops
@@ -20,6 +21,14 @@ from fonds.screening.forms import today
 
 _references = itertools.count(1)
 TITLE = "Gesprekken in de moskee"
+
+
+@pytest.fixture(autouse=True)
+def in_english(app):
+    """Messages of operations called directly read like the msgids (mail still goes out in
+    the reviewer's own language)."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture
@@ -369,7 +378,7 @@ def test_auto_assign_balances_the_load_and_skips_members_and_conflicts(
     # One mail per reviewer, with the number of new applications (3 each).
     for user in (anna, bram, cato):
         [mail] = mailbox.to(user.email)
-        assert "3 nieuwe aanvragen wachten op uw beoordeling" in mailbox.body(mail)
+        assert "Er wachten 3 nieuwe aanvragen op uw beoordeling" in mailbox.body(mail)
         assert TITLE not in mailbox.body(mail)
 
     # Running it again adds nothing and mails nobody.
@@ -408,8 +417,8 @@ def test_auto_assign_reports_applications_short_of_reviewers(
         follow_redirects=True,
     )
     text = flashes(response)
-    assert "1 assignment made. Each reviewer gets one e-mail." in text
-    assert "2 applications could not get enough reviewers: the pool is too small" in text
+    assert "Assignments made: 1. Each reviewer gets one e-mail." in text
+    assert "Applications that could not get enough reviewers: 2. The pool is too small" in text
     assert f"{application.reference} (1 missing)" in text
     assert f"{own.reference} (2 missing)" in text
     assert [r.reviewer.name for r in assignments_of(application)] == ["Rana Reviewer"]

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -197,10 +196,9 @@ def auto_assign(round_id: int):
         return page(round_.id, "auto")
     if result.made:
         flash(
-            ngettext(
-                "%(num)s assignment made. Each reviewer gets one e-mail.",
-                "%(num)s assignments made. Each reviewer gets one e-mail.",
-                result.made,
+            _(
+                "Assignments made: %(count)s. Each reviewer gets one e-mail.",
+                count=result.made,
             ),
             "success",
         )
@@ -215,14 +213,11 @@ def auto_assign(round_id: int):
         if more > 0:
             named += " " + _("and %(count)s more", count=more)
         flash(
-            ngettext(
-                "%(num)s application could not get enough reviewers: the pool is too small "
-                "(members of the applying organisation and people with a conflict are left "
-                "out). Add reviewers to the pool and assign again. %(applications)s",
-                "%(num)s applications could not get enough reviewers: the pool is too small "
-                "(members of the applying organisation and people with a conflict are left "
-                "out). Add reviewers to the pool and assign again. %(applications)s",
-                len(result.short),
+            _(
+                "Applications that could not get enough reviewers: %(count)s. The pool is too "
+                "small (members of the applying organisation and people with a conflict are "
+                "left out). Add reviewers to the pool and assign again. %(applications)s",
+                count=len(result.short),
                 applications=named,
             ),
             "error",
