@@ -191,6 +191,22 @@ ROUTES = [
     ("POST", "/review/{review}", ONLY_THE_REVIEWER | {"reviewer": 302}),
     ("POST", "/review/{review}/declare", ONLY_THE_REVIEWER | {"reviewer": 422}),
     ("GET", "/review/999999", ONLY_THE_REVIEWER | {"reviewer": 404}),
+    # The rubric of a round is for administrators. The POST here sends no criteria, so the form
+    # comes back with its error (422).
+    ("GET", "/rounds/{round}/rubric", ADMIN_ONLY | {"admin": 200}),
+    ("POST", "/rounds/{round}/rubric", ADMIN_ONLY | {"admin": 422}),
+    ("GET", "/rounds/999999/rubric", ADMIN_ONLY | {"admin": 404}),
+    # Reviewer pools and assignments are for administrators. The POSTs here choose nobody, so
+    # the administrator is sent back to the page with a message (302); a draft is not shown
+    # (404).
+    ("GET", "/assignments/rounds/{round}", ADMIN_ONLY | {"admin": 200}),
+    ("GET", "/assignments/rounds/999999", ADMIN_ONLY | {"admin": 404}),
+    ("POST", "/assignments/rounds/{round}/pool", ADMIN_ONLY | {"admin": 302}),
+    ("POST", "/assignments/rounds/{round}/pool/999999/remove", ADMIN_ONLY | {"admin": 404}),
+    ("POST", "/assignments/rounds/{round}/auto", ADMIN_ONLY | {"admin": 302}),
+    ("POST", "/assignments/applications/{sent}/assign", ADMIN_ONLY | {"admin": 302}),
+    ("POST", "/assignments/applications/{app}/assign", ADMIN_ONLY | {"admin": 404}),
+    ("POST", "/assignments/reviews/999999/remove", ADMIN_ONLY | {"admin": 404}),
 ]
 
 CASES = [

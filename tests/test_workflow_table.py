@@ -5,6 +5,7 @@ and actor succeed; everything else is refused and changes nothing."""
 import itertools
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from fonds.applications.models import ApplicationEvent, Status
@@ -128,7 +129,11 @@ def test_reasons_are_required_where_the_table_says(app, cast, make_application, 
         reference="FON-2026-4999",
         submitted_at=utcnow(),
     )
-    with pytest.raises(TransitionRefused, match="Geef de motivering van het besluit."):
+    # In English: outside a request the default language is Dutch, and the text is translated.
+    with (
+        force_locale("en"),
+        pytest.raises(TransitionRefused, match="Give the motivation for the decision."),
+    ):
         apply_transition(application, "propose_decision", by=cast[ADMIN], message="  ")
     db.session.rollback()
     assert state_of(application) == (Status.REVIEWED, 1)
