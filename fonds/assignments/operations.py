@@ -9,10 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
-from werkzeug.routing import BuildError
 
 from fonds.applications.models import Application, Status
 from fonds.auth.models import Role, User, UserRole
@@ -49,25 +48,21 @@ ACTIVE = or_(Review.conflict.is_(None), Review.conflict.is_(False))
 # --- links -------------------------------------------------------------------------------------
 
 
-def portal_link(endpoint: str, fallback_path: str, **values) -> str:
-    """An absolute link to a page of the reviewers' part. That part is built beside this one;
-    until its endpoint exists the plain path is joined to the address of this request. Outside
-    a request (a command, a test) PORTAL_URL says where the portal lives."""
+def portal_link(endpoint: str, **values) -> str:
+    """An absolute link to a page of the portal. Outside a request (a command, a test)
+    PORTAL_URL says where the portal lives."""
     if not has_request_context():
         with current_app.test_request_context(base_url=current_app.config["PORTAL_URL"]):
-            return portal_link(endpoint, fallback_path, **values)
-    try:
-        return url_for(endpoint, _external=True, **values)
-    except BuildError:
-        return request.host_url.rstrip("/") + fallback_path
+            return url_for(endpoint, _external=True, **values)
+    return url_for(endpoint, _external=True, **values)
 
 
 def review_link(review: Review) -> str:
-    return portal_link("reviews.review", f"/review/{review.id}", review_id=review.id)
+    return portal_link("reviews.review", review_id=review.id)
 
 
 def reviews_link() -> str:
-    return portal_link("reviews.dashboard", "/review/")
+    return portal_link("reviews.dashboard")
 
 
 # --- the pool ----------------------------------------------------------------------------------

@@ -124,11 +124,8 @@ def declare(review: Review, by: User, conflict: bool, note: str = "") -> None:
 
 
 def assignment_link(application: Application) -> str:
-    """Where an administrator assigns another reviewer: the round's assignment page when it
-    exists, otherwise the application's screening page."""
-    if "assignments.round_page" in current_app.view_functions:
-        return url_for("assignments.round_page", round_id=application.round_id, _external=True)
-    return url_for("screening.application", application_id=application.id, _external=True)
+    """Where an administrator assigns another reviewer: the round's assignment page."""
+    return url_for("assignments.round_page", round_id=application.round_id, _external=True)
 
 
 def administrators() -> list[User]:
