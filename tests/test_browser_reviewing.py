@@ -88,7 +88,7 @@ def test_reviewer_declares_scores_saves_and_submits(
     page.locator(f"#motivation_{application.round.criteria[3].id}").fill(
         "Er is geen risicoplan voor de deelnemers."
     )
-    page.get_by_role("group", name="Uw advies").get_by_label("Deels toekennen").check()
+    page.get_by_role("group", name="Uw advies").get_by_label("Deels financieren").check()
     page.get_by_label("Algemene opmerking").fill("Sterk idee, veiligheid uitwerken.")
     page.get_by_role("button", name="Beoordeling indienen").click()
     expect(page.locator("main")).to_contain_text("Dank u. Uw beoordeling is ingediend.")
