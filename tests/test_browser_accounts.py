@@ -15,7 +15,15 @@ def assert_accessible(page, where: str) -> None:
     assert axe_violations(page) == [], where
     # Nothing sticks out sideways on a narrow screen (WCAG 1.4.10 reflow).
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{where}: page is {width}px wide"
+    widest = page.evaluate(
+        """limit => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > limit || e.scrollWidth > e.clientWidth + 1)
+        .slice(-4)
+        .map(e => `${e.tagName}.${e.className} ${e.scrollWidth}/${e.clientWidth}: `
+                  + (e.textContent || '').trim().slice(0, 40))""",
+        page.viewport_size["width"],
+    )
+    assert width <= page.viewport_size["width"], f"{where}: page is {width}px wide: {widest}"
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))

@@ -144,7 +144,7 @@ def test_dashboard_lists_assignments_with_progress_first_due_first(
     assert "submitted" in rows[1] and "overdue" not in rows[1]
     assert "conflict declared" in rows[2]
     assert "declare first" in rows[3]
-    assert ">Reviews</a>" in page  # the menu link
+    assert ">Reviewing</a>" in page  # the menu link
 
 
 def test_dashboard_uses_the_same_number_of_queries_for_many_assignments(
@@ -175,7 +175,7 @@ def test_dashboard_uses_the_same_number_of_queries_for_many_assignments(
 def test_dashboard_is_for_reviewers(english, people, log_in):
     log_in(english, "fatima@example.nl")
     assert english.get("/review/").status_code == 403
-    assert ">Reviews</a>" not in english.get("/applications/").text
+    assert ">Reviewing</a>" not in english.get("/applications/").text
 
 
 # --- declaring -------------------------------------------------------------------------------
