@@ -240,6 +240,7 @@ def ranking(
     flag: str | None = None,
     sort: str = "score",
     descending: bool = True,
+    application_id: int | None = None,
 ) -> list[RankedApplication]:
     """The round's ranking in one query. Positions, the cumulative amount and the funding line
     belong to the whole round in score order (raw or calibrated); filters and another sort only
@@ -299,6 +300,8 @@ def ranking(
         .subquery("ranked")
     )
     query = select(ranked)
+    if application_id is not None:
+        query = query.where(ranked.c.application_id == application_id)
     if status:
         query = query.where(ranked.c.status == status)
     if community:
@@ -389,10 +392,8 @@ def corrected_reviewers(round_id: int) -> list:
 
 def scores_of(application: Application) -> RankedApplication | None:
     """The score and flags of one application (its row of the round's ranking)."""
-    for row in ranking(application.round):
-        if row.application_id == application.id:
-            return row
-    return None
+    rows = ranking(application.round, application_id=application.id)
+    return rows[0] if rows else None
 
 
 def review_total_of(review_id: int, round_id: int) -> float | None:
