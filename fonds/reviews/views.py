@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from fonds.applications.models import Application
 from fonds.applications.operations import record_view
+from fonds.applications.steps import STEPS
 from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
@@ -91,6 +92,7 @@ def render_review(review: Review, status: int = 200, declaration=None, form=None
         "may_read": may_read,
         "text": ops.criterion_text,
         "now": utcnow(),
+        "steps": STEPS,
     }
     if review.conflict is None and not member:
         context["declaration"] = declaration or DeclarationForm()
