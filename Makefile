@@ -10,7 +10,7 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := wsgi.py
 
-.PHONY: install system-packages run test test-sqlite test-postgres lint translations extract-messages
+.PHONY: install system-packages run test test-sqlite test-postgres lint translations extract-messages bench
 
 install: $(VENV)/.installed node_modules/.installed translations
 
@@ -66,6 +66,11 @@ test-sqlite:
 
 test-postgres:
 	bash tests/with_postgres.sh $(BIN)/pytest
+
+# Timings and SQL query counts of the review pages with 5,000 applications, 60 reviewers and
+# 15,000 reviews on a throwaway PostgreSQL (see bench/review_bench.py).
+bench: install
+	bash tests/with_postgres.sh $(BIN)/python bench/review_bench.py
 
 lint: install
 	$(BIN)/ruff check .
