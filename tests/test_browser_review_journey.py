@@ -1,7 +1,7 @@
 """The whole assessment in a real browser, each person in their own browser: an administrator
 screens an application and assigns reviewers, two reviewers score it, the administrator ranks
-and proposes a decision, a second administrator confirms it. axe-core checks the ranking and
-decision pages, which the other browser tests do not visit."""
+and proposes a decision, a second administrator confirms it. axe-core checks the screening,
+ranking and decision pages, which the other browser tests do not visit."""
 
 from decimal import Decimal
 
@@ -65,7 +65,9 @@ def test_screen_assign_review_rank_propose_confirm(
     # Anna screens the application and assigns both reviewers automatically.
     anna_context, anna = open_as(chromium, live_server, "anna@example.nl")
     anna.goto(live_server + f"/screening/rounds/{round_.id}")
+    assert_accessible(anna, "screening list")
     anna.get_by_role("link", name="FON-2027-0042").click()
+    assert_accessible(anna, "screening page")
     anna.get_by_role("button", name="Voldoet: start de beoordeling").click()
     expect(anna.locator("main")).to_contain_text("De aanvraag FON-2027-0042 is nu in beoordeling.")
     anna.get_by_role("link", name="Beoordelaars van deze aanvraag").click()
