@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     # Import every model so metadata is complete for Alembic.
     from fonds.applications import models as _applications  # noqa: F401
     from fonds.auth import models as _auth  # noqa: F401
+    from fonds.letters import models as _letters  # noqa: F401
     from fonds.mail import models as _mail  # noqa: F401
     from fonds.organisations import models as _organisations  # noqa: F401
     from fonds.reviews import models as _reviews  # noqa: F401
@@ -108,6 +109,8 @@ def register_blueprints(app: Flask) -> None:
     from fonds.decisions import views as _decision_views  # noqa: F401
     from fonds.demo import bp as demo_bp
     from fonds.demo import commands as _demo_commands  # noqa: F401
+    from fonds.letters import bp as letters_bp
+    from fonds.letters import issue_views as _letter_issue_views  # noqa: F401
     from fonds.mail import bp as mail_bp
     from fonds.mail import commands as _mail_commands  # noqa: F401
     from fonds.organisations import bp as organisations_bp
@@ -139,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         reviews_bp,
         ranking_bp,
         decisions_bp,
+        letters_bp,
         mail_bp,
         demo_bp,
     ):

@@ -176,25 +176,34 @@ def app_factory(migrated, smtp_server, tmp_path):
                 for table in reversed(db.metadata.sorted_tables):
                     connection.execute(table.delete())
                 if connection.dialect.name == "sqlite":
-                    connection.execute(text(SQLITE_FINAL_DECISION_DELETE))
+                    for trigger in SQLITE_DELETE_TRIGGERS:
+                        connection.execute(text(trigger))
             db.engine.dispose()
 
 
-# The migration's trigger that keeps a confirmed decision from being deleted (SQLite cannot
-# switch triggers off, so the clean-up between tests drops it and puts it back).
-SQLITE_FINAL_DECISION_DELETE = """
-CREATE TRIGGER decision_final_delete BEFORE DELETE ON decision
-WHEN OLD.state = 'confirmed'
-BEGIN SELECT RAISE(ABORT, 'decision is confirmed and final'); END
-"""
+# The migrations' triggers that keep a confirmed decision and an issued letter from being
+# deleted (SQLite cannot switch triggers off, so the clean-up between tests drops them and puts
+# them back).
+SQLITE_DELETE_TRIGGERS = [
+    """
+    CREATE TRIGGER decision_final_delete BEFORE DELETE ON decision
+    WHEN OLD.state = 'confirmed'
+    BEGIN SELECT RAISE(ABORT, 'decision is confirmed and final'); END
+    """,
+    """
+    CREATE TRIGGER letter_frozen_delete BEFORE DELETE ON letter
+    BEGIN SELECT RAISE(ABORT, 'letter is issued and frozen'); END
+    """,
+]
 
 
 def allow_deleting_final_decisions(connection) -> None:
-    """Between tests every row goes, confirmed decisions too."""
+    """Between tests every row goes, confirmed decisions and issued letters too."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SET LOCAL session_replication_role = replica"))
     else:
         connection.execute(text("DROP TRIGGER decision_final_delete"))
+        connection.execute(text("DROP TRIGGER letter_frozen_delete"))
 
 
 class Client(FlaskClient):

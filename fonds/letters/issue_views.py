@@ -1,0 +1,83 @@
+"""Issuing a letter (administrators) and downloading one (the applying organisation's members
+and administrators; everyone else is told it does not exist). Every download is logged."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from fonds.applications.views import load_application
+from fonds.auth.models import Role
+from fonds.extensions import db
+from fonds.letters import bp
+from fonds.letters.models import Letter
+from fonds.letters.operations import LetterRefused, issue_letter, letters_of, record_download
+from fonds.permissions import role_required
+
+
+@bp.app_template_global("letters_of")
+def template_letters_of(application) -> list[Letter]:
+    """The application's letters, for the pages that list them (templates/letters/_issued.html)."""
+    return letters_of(application)
+
+
+def back_to(application) -> str:
+    if application.status == "not_admissible":
+        return url_for("screening.application", application_id=application.id)
+    return url_for("decisions.application", application_id=application.id)
+
+
+@bp.route("/applications/<int:application_id>/issue", methods=["POST"])
+@role_required(Role.ADMIN)
+def issue(application_id: int):
+    """Issue the application's letter, or with `replaces` a correction of an issued one."""
+    application = load_application(application_id)
+    replaces = None
+    if request.form.get("replaces"):
+        replaces = db.session.get(Letter, request.form.get("replaces", type=int) or 0)
+        if replaces is None:
+            abort(404)
+    try:
+        letter = issue_letter(
+            application, by=current_user, replaces=replaces, note=request.form.get("note", "")
+        )
+        db.session.commit()
+    except LetterRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(back_to(application))
+    except IntegrityError:  # someone issued it at the same moment
+        db.session.rollback()
+        flash(_("The letter for this application has been issued already."), "error")
+        return redirect(back_to(application))
+    flash(
+        _(
+            "The letter for %(reference)s is issued. The applicant is told.",
+            reference=application.reference,
+        ),
+        "success",
+    )
+    return redirect(back_to(application) + f"#letter-{letter.id}")
+
+
+@bp.route("/<int:letter_id>.pdf")
+@login_required
+def download(letter_id: int):
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:
+        abort(404)
+    application = load_application(letter.application_id)  # 404 for people who may not see it
+    record_download(letter, current_user)
+    db.session.commit()
+    filename = f"besluit-{application.reference}-{letter.id}.pdf"
+    return Response(
+        letter.pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,0 +1,100 @@
+"""Issuing letters: render once, store the PDF bytes with their SHA-256, the issuer and the
+moment, and tell the applicant a letter is waiting. An issued letter is never regenerated."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from fonds.applications.models import Application
+from fonds.applications.operations import notify_members
+from fonds.auth.models import User
+from fonds.extensions import db
+from fonds.letters.models import KIND_FOR_STATUS, Letter, LetterDownload
+from fonds.reviews.models import Decision, DecisionState
+
+logger = logging.getLogger(__name__)
+
+
+class LetterRefused(Exception):
+    """The letter cannot be issued now; the message says why."""
+
+
+def original_letter(application: Application) -> Letter | None:
+    return db.session.scalar(
+        select(Letter).where(Letter.application_id == application.id, Letter.replaces_id.is_(None))
+    )
+
+
+def letters_of(application: Application) -> list[Letter]:
+    """The application's letters, the newest first (a correction before the one it replaces)."""
+    return db.session.scalars(
+        select(Letter)
+        .where(Letter.application_id == application.id)
+        .order_by(Letter.issued_at.desc(), Letter.id.desc())
+    ).all()
+
+
+def confirmed_decision(application: Application) -> Decision | None:
+    return db.session.scalar(
+        select(Decision).where(
+            Decision.application_id == application.id,
+            Decision.state == DecisionState.CONFIRMED.value,
+        )
+    )
+
+
+def issue_letter(
+    application: Application,
+    *,
+    by: User,
+    replaces: Letter | None = None,
+    note: str = "",
+) -> Letter:
+    """Render the letter of a decided application and freeze it. Without `replaces` this is the
+    application's one original letter (refused when it exists; the database's unique index
+    refuses a second one even when two issue at once); with it, a correction that names the
+    letter it replaces. Flushes; the caller commits (mail is sent after the commit)."""
+    from fonds.letters.render import render_letter
+
+    kind = KIND_FOR_STATUS.get(application.status)
+    if kind is None:
+        raise LetterRefused(_("This application has no decision to write a letter about yet."))
+    if replaces is None and original_letter(application) is not None:
+        raise LetterRefused(_("The letter for this application has been issued already."))
+    if replaces is not None:
+        if replaces.application_id != application.id:
+            raise LetterRefused(_("That letter belongs to another application."))
+        if not note.strip():
+            raise LetterRefused(_("Say what the correction changes."))
+        if db.session.scalar(select(Letter.id).where(Letter.replaces_id == replaces.id)):
+            raise LetterRefused(_("That letter has been corrected already."))
+    decision = confirmed_decision(application)
+    _html, pdf = render_letter(application)
+    letter = Letter(
+        application_id=application.id,
+        decision_id=decision.id if decision is not None else None,
+        kind=kind.value,
+        title=f"Besluit op aanvraag {application.reference}",
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        issued_by_id=by.id,
+        replaces_id=replaces.id if replaces is not None else None,
+        correction_note=note.strip(),
+    )
+    db.session.add(letter)
+    db.session.flush()
+    notify_members(application, "letter_available")
+    logger.info("Letter %s issued for application %s by user %s", letter.id, application.id, by.id)
+    return letter
+
+
+def record_download(letter: Letter, user: User) -> LetterDownload:
+    download = LetterDownload(letter_id=letter.id, user_id=user.id)
+    db.session.add(download)
+    db.session.flush()
+    return download

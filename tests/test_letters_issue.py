@@ -1,0 +1,197 @@
+"""Issuing letters: frozen PDF bytes with their SHA-256, one original per application (also in
+the database), corrections that name the letter they replace, discreet mail, and downloads that
+only the organisation's members and administrators get, each one logged."""
+
+import hashlib
+import io
+import itertools
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from fonds.auth.models import Role
+from fonds.columns import utcnow
+from fonds.extensions import db
+from fonds.letters.models import Letter, LetterDownload
+from fonds.reviews.models import Decision
+
+_references = itertools.count(6000)
+
+
+@pytest.fixture
+def decided(make_user, make_organisation, make_round, make_application, make_review):
+    member = make_user("fatima@example.nl", name="Fatima Bakkali")
+    organisation = make_organisation("Stichting Samen Sterk", members=[member])
+    anna = make_user("anna@example.nl", name="Anna Admin", roles=[Role.ADMIN])
+    ben = make_user("ben@example.nl", name="Ben Beheer", roles=[Role.ADMIN])
+    reviewer = make_user("rita@example.nl", name="Rita Reviewer", roles=[Role.REVIEWER])
+    make_user("other@example.nl", name="Iemand Anders")
+
+    def make(status="approved", **overrides):
+        application = make_application(
+            make_round(),
+            organisation,
+            status=status,
+            reference=f"FON-2026-{next(_references):04d}",
+            submitted_at=utcnow(),
+            amount_requested=Decimal("9000.00"),
+            **overrides,
+        )
+        if status in ("approved", "rejected"):
+            make_review(application, reviewer, 4)
+            db.session.add(
+                Decision(
+                    application_id=application.id,
+                    outcome="approve" if status == "approved" else "reject",
+                    amount=Decimal("7500.00") if status == "approved" else None,
+                    motivation="Een sterk plan van binnenuit.",
+                    state="confirmed",
+                    proposed_by_id=anna.id,
+                    decided_by_id=ben.id,
+                    decided_at=utcnow(),
+                )
+            )
+            db.session.commit()
+        return application
+
+    return make
+
+
+@pytest.fixture
+def as_user(app, log_in):
+    def make(email):
+        client = app.test_client()
+        client.get("/language/en")
+        log_in(client, email)
+        return client
+
+    return make
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def issue(client, application, **data):
+    return client.post(
+        f"/letters/applications/{application.id}/issue", data=data, follow_redirects=True
+    )
+
+
+def test_issuing_freezes_the_pdf_and_tells_the_applicant(decided, as_user, mailbox):
+    application = decided()
+    anna = as_user("anna@example.nl")
+    mailbox.clear()
+    response = issue(anna, application)
+    assert f"The letter for {application.reference} is issued." in response.text
+    letter = db.session.scalar(select(Letter))
+    assert letter.kind == "award" and letter.replaces_id is None
+    assert letter.sha256 == hashlib.sha256(letter.pdf).hexdigest()
+    assert letter.size == len(letter.pdf) and letter.pdf.startswith(b"%PDF")
+    assert application.reference in pdf_text(letter.pdf)
+    message = mailbox.last_to("fatima@example.nl")
+    body = mailbox.body(message)
+    assert f"/applications/{application.id}" in body
+    assert "Gesprekken" not in body + message["Subject"]  # discreet: no project title
+    assert not message.is_multipart()  # the PDF is not attached
+
+    # Once issued: issuing again is refused and changes nothing.
+    response = issue(anna, application)
+    assert "The letter for this application has been issued already." in response.text
+    assert db.session.scalar(select(db.func.count(Letter.id))) == 1
+
+
+def test_the_database_keeps_letters_frozen_and_single(decided, as_user):
+    application = decided()
+    issue(as_user("anna@example.nl"), application)
+    letter = db.session.scalar(select(Letter))
+    for change in ("UPDATE letter SET pdf = :pdf", "DELETE FROM letter"):
+        with pytest.raises((IntegrityError, DBAPIError), match="issued and frozen"):
+            db.session.execute(text(change + " WHERE id = :id"), {"id": letter.id, "pdf": b"x"})
+        db.session.rollback()
+    # A second original for the same application: the unique index refuses it.
+    db.session.add(
+        Letter(
+            application_id=application.id,
+            kind="award",
+            title="Tweede",
+            pdf=b"%PDF-second",
+            sha256="0" * 64,
+            size=11,
+            issued_by_id=letter.issued_by_id,
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_a_frozen_letter_does_not_follow_later_changes(decided, as_user):
+    application = decided(title="Moeders in gesprek")
+    issue(as_user("anna@example.nl"), application)
+    letter = db.session.scalar(select(Letter))
+    before = letter.pdf
+    application.title = "Een andere titel"
+    application.organisation.name = "Stichting Nieuwe Naam"
+    db.session.commit()
+    member = as_user("fatima@example.nl")
+    response = member.get(f"/letters/{letter.id}.pdf")
+    assert response.data == before
+    assert hashlib.sha256(response.data).hexdigest() == letter.sha256
+    assert "Stichting Nieuwe Naam" not in pdf_text(response.data)
+
+
+def test_a_correction_names_the_letter_it_replaces(decided, as_user):
+    application = decided()
+    anna = as_user("anna@example.nl")
+    issue(anna, application)
+    original = db.session.scalar(select(Letter))
+    response = issue(anna, application, replaces=str(original.id), note="")
+    assert "Say what the correction changes." in response.text
+    response = issue(anna, application, replaces=str(original.id), note="Het bedrag klopte niet.")
+    assert "is issued" in response.text
+    letters = db.session.scalars(select(Letter).order_by(Letter.id)).all()
+    assert [letter.replaces_id for letter in letters] == [None, original.id]
+    assert letters[1].correction_note == "Het bedrag klopte niet."
+    # Both remain and the applicant sees both.
+    page = as_user("fatima@example.nl").get(f"/applications/{application.id}").text
+    assert f"/letters/{letters[0].id}.pdf" in page and f"/letters/{letters[1].id}.pdf" in page
+    assert "This letter corrects an earlier letter: Het bedrag klopte niet." in page
+    response = issue(anna, application, replaces=str(original.id), note="Nog eens.")
+    assert "That letter has been corrected already." in response.text
+
+
+def test_no_letter_before_a_decision(decided, as_user):
+    application = decided(status="reviewed")
+    response = issue(as_user("anna@example.nl"), application)
+    assert "This application has no decision to write a letter about yet." in response.text
+    assert db.session.scalar(select(Letter.id)) is None
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("fatima@example.nl", 200),
+        ("anna@example.nl", 200),
+        ("other@example.nl", 404),
+        ("rita@example.nl", 404),
+        (None, 302),
+    ],
+)
+def test_download_permissions_and_log(decided, as_user, app, who, expected):
+    application = decided(status="rejected")
+    issue(as_user("anna@example.nl"), application)
+    letter = db.session.scalar(select(Letter))
+    client = as_user(who) if who else app.test_client()
+    response = client.get(f"/letters/{letter.id}.pdf")
+    assert response.status_code == expected
+    downloads = db.session.scalars(select(LetterDownload)).all()
+    if expected == 200:
+        assert response.mimetype == "application/pdf"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert [d.user.email for d in downloads] == [who]
+    else:
+        assert downloads == []
