@@ -108,6 +108,8 @@ def register_blueprints(app: Flask) -> None:
     from fonds.decisions import views as _decision_views  # noqa: F401
     from fonds.demo import bp as demo_bp
     from fonds.demo import commands as _demo_commands  # noqa: F401
+    from fonds.letters import bp as letters_bp
+    from fonds.letters import views as _letter_views  # noqa: F401
     from fonds.mail import bp as mail_bp
     from fonds.mail import commands as _mail_commands  # noqa: F401
     from fonds.organisations import bp as organisations_bp
@@ -139,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
         reviews_bp,
         ranking_bp,
         decisions_bp,
+        letters_bp,
         mail_bp,
         demo_bp,
     ):

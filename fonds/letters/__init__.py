@@ -1,0 +1,14 @@
+"""Decision letters: rendering to archival, tagged PDF, and the administrators' preview."""
+
+from flask import Blueprint
+
+bp = Blueprint("letters", __name__, url_prefix="/letters")
+
+
+@bp.app_template_filter("score_1_5")
+def score_1_5(value: float | None) -> str:
+    """A mean score on the 1–5 scale with one decimal, Dutch style (3,5); a dash when there is
+    none (no awarded applications, or no submitted review)."""
+    if value is None:
+        return "–"
+    return f"{float(value):.1f}".replace(".", ",")
