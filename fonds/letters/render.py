@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 PDF_VARIANT = "pdf/a-3a"  # PDF/A-3 level a: archival and tagged
 BASE_URL = LETTERS_STATIC.as_uri() + "/"
 DEFAULT_RENDER_SECONDS = 30
+RETRY_SECONDS = 0.05
 
 FONT_CONFIG = FontConfiguration()
 FETCHER = LetterURLFetcher()
@@ -65,8 +66,10 @@ def time_limit(seconds: float):
     def expire(signum, frame):
         raise _Deadline
 
+    # The signal may land in a finaliser or a garbage-collection callback, where Python ignores
+    # the exception; so it repeats every RETRY_SECONDS until it lands in the render itself.
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_SECONDS)
     try:
         yield
     except _Deadline:
@@ -74,6 +77,8 @@ def time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if time.monotonic() - started > seconds:
+        raise LetterRenderTimeout(f"letter not rendered within {seconds} s")
 
 
 def render_pdf(html: str, *, seconds: float | None = None) -> bytes:
