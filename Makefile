@@ -32,12 +32,27 @@ translations: $(VENV)/.installed
 	@test -f fonds/translations/nl/LC_MESSAGES/messages.mo
 
 # What the browser tests need from Debian: Chromium (Playwright's own browser download is not
-# used). PostgreSQL is installed by tests/with_postgres.sh when missing.
+# used); what WeasyPrint needs to render decision letters: Pango; and pdftotext (poppler-utils),
+# with which the letter tests read the PDFs back. PostgreSQL is installed by
+# tests/with_postgres.sh when missing.
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
+
 system-packages:
 	@command -v chromium >/dev/null || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v pdftotext >/dev/null || { \
+		echo "Installing Debian's poppler-utils (pdftotext) for the letter tests"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
+	@missing=$$(for package in $(PANGO_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' \
+		|| echo $$package; done); \
+	[ -z "$$missing" ] || { \
+		echo "Installing Debian's $$missing for WeasyPrint"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; }
 
 run: install
 	@mkdir -p instance

@@ -96,6 +96,10 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     MAIL_RATE_LIMIT = os.environ.get("MAIL_RATE_LIMIT", "5 per minute;20 per hour")
 
+    # Decision letters: the most seconds one letter may take to render to PDF (enforced with a
+    # timer signal when rendering in the main thread, as gunicorn's sync workers do).
+    LETTER_RENDER_SECONDS = env_int("LETTER_RENDER_SECONDS", 30)
+
     # Where npm installed the NL Design System CSS (see package.json).
     NODE_MODULES_DIR = os.environ.get("NODE_MODULES_DIR", str(BASE_DIR / "node_modules"))
 

@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from fonds.demo import commands as _demo_commands  # noqa: F401
     from fonds.letters import bp as letters_bp
     from fonds.letters import issue_views as _letter_issue_views  # noqa: F401
+    from fonds.letters import views as _letter_views  # noqa: F401
     from fonds.mail import bp as mail_bp
     from fonds.mail import commands as _mail_commands  # noqa: F401
     from fonds.organisations import bp as organisations_bp

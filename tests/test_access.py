@@ -182,6 +182,16 @@ ROUTES = [
     ("POST", "/decisions/{app}/propose", ADMIN_ONLY | {"admin": 404}),
     ("POST", "/decisions/{sent}/confirm", ADMIN_ONLY | {"admin": 302}),
     ("POST", "/decisions/{sent}/send-back", ADMIN_ONLY | {"admin": 422}),
+    # Letter previews are for administrators; an application without a decided status has no
+    # letter (404). The 200 of a decided one is in test_letters_render.py.
+    ("GET", "/letters/applications/{sent}/preview", ADMIN_ONLY | {"admin": 404}),
+    ("GET", "/letters/applications/{sent}/preview.pdf", ADMIN_ONLY | {"admin": 404}),
+    ("GET", "/letters/applications/999999/preview", ADMIN_ONLY | {"admin": 404}),
+    # Issuing a letter for an application without a decision is refused with a message (back to
+    # its page); a letter that does not exist is not found, for everyone who is logged in.
+    ("POST", "/letters/applications/{sent}/issue", ADMIN_ONLY | {"admin": 302}),
+    ("POST", "/letters/applications/{app}/issue", ADMIN_ONLY | {"admin": 404}),
+    ("GET", "/letters/999999.pdf", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
     # Reviewing: the dashboard is for reviewers; {review} is the reviewer's assignment to {sent},
     # not declared yet. Anyone else is told it does not exist, administrators too. Posting the
     # scoring form before the declaration is refused (back to the page); the declaration without

@@ -13,8 +13,8 @@ from fonds.applications.models import Application
 from fonds.applications.operations import notify_members
 from fonds.auth.models import User
 from fonds.extensions import db
+from fonds.letters.context import NoLetter, confirmed_decision
 from fonds.letters.models import KIND_FOR_STATUS, Letter, LetterDownload
-from fonds.reviews.models import Decision, DecisionState
 
 logger = logging.getLogger(__name__)
 
@@ -38,15 +38,6 @@ def letters_of(application: Application) -> list[Letter]:
     ).all()
 
 
-def confirmed_decision(application: Application) -> Decision | None:
-    return db.session.scalar(
-        select(Decision).where(
-            Decision.application_id == application.id,
-            Decision.state == DecisionState.CONFIRMED.value,
-        )
-    )
-
-
 def issue_letter(
     application: Application,
     *,
@@ -58,7 +49,7 @@ def issue_letter(
     application's one original letter (refused when it exists; the database's unique index
     refuses a second one even when two issue at once); with it, a correction that names the
     letter it replaces. Flushes; the caller commits (mail is sent after the commit)."""
-    from fonds.letters.render import render_letter
+    from fonds.letters.render import LetterRenderError, render_letter
 
     kind = KIND_FOR_STATUS.get(application.status)
     if kind is None:
@@ -73,7 +64,17 @@ def issue_letter(
         if db.session.scalar(select(Letter.id).where(Letter.replaces_id == replaces.id)):
             raise LetterRefused(_("That letter has been corrected already."))
     decision = confirmed_decision(application)
-    _html, pdf = render_letter(application)
+    try:
+        _html, pdf = render_letter(application)
+    except NoLetter:
+        raise LetterRefused(
+            _("This application has no decision to write a letter about yet.")
+        ) from None
+    except LetterRenderError:
+        logger.exception("Letter for application %s could not be rendered", application.id)
+        raise LetterRefused(
+            _("The letter could not be made. Nothing is issued; try again or ask for help.")
+        ) from None
     letter = Letter(
         application_id=application.id,
         decision_id=decision.id if decision is not None else None,

@@ -1,0 +1,239 @@
+"""Everything a decision letter says, gathered from the application, its round and its confirmed
+decision (PRODUCT.md, "Decision letters", points 1–12). Reviewers are never named: nothing about
+a reviewer except anonymous scores reaches the letter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from sqlalchemy import Float, case, cast, func, select
+
+from fonds.applications.models import Application, ApplicationEvent, Status
+from fonds.extensions import db
+from fonds.reviews.models import Decision, DecisionState, Review, ReviewScore
+from fonds.reviews.scores import ranking
+from fonds.rounds.models import LegalMode, RubricCriterion
+
+FUND_NAME = "Fonds op Naam"
+# Payment schedule of an award (PRODUCT.md point 8): an advance, the rest after the final report.
+ADVANCE_PERCENT = 80
+REPORT_MONTHS_AFTER_END = 2
+
+# The letter kind follows the application's status.
+KINDS = {
+    Status.APPROVED.value: "award",
+    Status.REJECTED.value: "rejection",
+    Status.NOT_ADMISSIBLE.value: "not_admissible",
+}
+ADDRESSEE_FIELDS = (
+    "name",
+    "legal_form",
+    "kvk_number",
+    "host_organisation",
+    "street",
+    "postcode",
+    "city",
+    "iban",
+    "account_holder",
+    "contact_name",
+)
+
+
+class NoLetter(LookupError):
+    """The application has no decided status (approved, rejected, not admissible), or its
+    decision is not confirmed: there is no letter to write."""
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    criterion: str  # the criterion's Dutch name
+    weight: int
+    mean: float | None  # this application's mean score (1–5) over its submitted reviews
+    awarded_mean: float | None  # mean over the round's awarded applications
+
+
+def letter_kind(application: Application) -> str | None:
+    return KINDS.get(application.status)
+
+
+def confirmed_decision(application: Application) -> Decision | None:
+    return db.session.scalar(
+        select(Decision)
+        .where(
+            Decision.application_id == application.id,
+            Decision.state == DecisionState.CONFIRMED.value,
+        )
+        .order_by(Decision.decided_at.desc(), Decision.id.desc())
+        .limit(1)
+    )
+
+
+def not_admissible_reason(application: Application) -> str:
+    """The message of the latest move to not admissible (what the applicant was told)."""
+    return (
+        db.session.scalar(
+            select(ApplicationEvent.message)
+            .where(
+                ApplicationEvent.application_id == application.id,
+                ApplicationEvent.to_status == Status.NOT_ADMISSIBLE.value,
+            )
+            .order_by(ApplicationEvent.id.desc())
+            .limit(1)
+        )
+        or ""
+    )
+
+
+def addressee(application: Application) -> dict:
+    """The organisation as it was when the application was submitted; any detail missing from
+    the snapshot comes from the organisation as it is now."""
+    snapshot = application.organisation_snapshot or {}
+    organisation = application.organisation
+    return {
+        field: snapshot.get(field) or getattr(organisation, field, "") or ""
+        for field in ADDRESSEE_FIELDS
+    }
+
+
+def feedback_rows(application: Application) -> list[FeedbackRow]:
+    """Per rubric criterion, in rubric order: the application's mean score over its submitted
+    reviews next to the mean of the round's awarded applications (each awarded application's
+    own mean first, so one with more reviews does not weigh more). One query."""
+    per_application = (
+        select(
+            Review.application_id,
+            ReviewScore.criterion_id,
+            Application.status,
+            func.avg(cast(ReviewScore.score, Float)).label("mean"),
+        )
+        .join(Application, Application.id == Review.application_id)
+        .join(ReviewScore, ReviewScore.review_id == Review.id)
+        .where(
+            Application.round_id == application.round_id,
+            Review.submitted_at.is_not(None),
+            ReviewScore.score.is_not(None),
+            (Application.id == application.id) | (Application.status == Status.APPROVED.value),
+        )
+        .group_by(Review.application_id, ReviewScore.criterion_id, Application.status)
+        .subquery("per_application")
+    )
+    own = case((per_application.c.application_id == application.id, per_application.c.mean))
+    awarded = case(
+        (per_application.c.status == Status.APPROVED.value, per_application.c.mean),
+    )
+    rows = db.session.execute(
+        select(
+            RubricCriterion.name_nl,
+            RubricCriterion.weight,
+            func.avg(own).label("mean"),
+            func.avg(awarded).label("awarded_mean"),
+        )
+        .outerjoin(per_application, per_application.c.criterion_id == RubricCriterion.id)
+        .where(RubricCriterion.round_id == application.round_id)
+        .group_by(
+            RubricCriterion.id,
+            RubricCriterion.position,
+            RubricCriterion.name_nl,
+            RubricCriterion.weight,
+        )
+        .order_by(RubricCriterion.position)
+    ).all()
+    return [
+        FeedbackRow(
+            criterion=row.name_nl,
+            weight=row.weight,
+            mean=None if row.mean is None else float(row.mean),
+            awarded_mean=None if row.awarded_mean is None else float(row.awarded_mean),
+        )
+        for row in rows
+    ]
+
+
+def ranking_context(application: Application) -> dict:
+    """How the ranking and the budget ceiling played a role: the application's place in the
+    round's ranking (by score), how many applications were scored, and the ceiling."""
+    round_ = application.round
+    rows = ranking(round_, application_id=application.id)
+    row = rows[0] if rows else None
+    scored = db.session.scalar(
+        select(func.count(func.distinct(Review.application_id)))
+        .join(Application, Application.id == Review.application_id)
+        .where(Application.round_id == round_.id, Review.submitted_at.is_not(None))
+    )
+    return {
+        "position": row.position if row else None,
+        "scored": scored or 0,
+        "score": row.score if row else None,
+        "within_budget": bool(row and row.within_budget),
+        "cumulative": row.cumulative if row else None,
+        "ceiling": round_.budget_ceiling,
+    }
+
+
+def today_in_amsterdam() -> date:
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def letter_context(application: Application, *, letter_date: date | None = None) -> dict:
+    """What the letter template needs. Raises NoLetter for an application without a decided
+    status, and for an approval or rejection without a confirmed decision."""
+    kind = letter_kind(application)
+    if kind is None:
+        raise NoLetter(f"application {application.id} has status {application.status}")
+    round_ = application.round
+    decision = None
+    if kind in ("award", "rejection"):
+        decision = confirmed_decision(application)
+        expected = "approve" if kind == "award" else "reject"
+        if decision is None or decision.outcome != expected:
+            raise NoLetter(f"application {application.id} has no confirmed decision to {expected}")
+    amount = decision.amount if decision is not None else None
+    requested = application.amount_requested
+    partial = kind == "award" and requested is not None and amount < requested
+    subjects = {
+        "award": "Gedeeltelijke toekenning subsidie" if partial else "Toekenning subsidie",
+        "rejection": "Afwijzing aanvraag subsidie",
+        "not_admissible": "Aanvraag buiten behandeling",
+    }
+    end = application.end_date
+    context = {
+        "kind": kind,
+        "template": f"letters/{kind}.html",
+        "fund_name": FUND_NAME,
+        "letter_date": letter_date or today_in_amsterdam(),
+        "reference": application.reference,
+        "title": f"Besluit op aanvraag {application.reference}",
+        "addressee": addressee(application),
+        "subject": subjects[kind],
+        "partial": partial,
+        "project_title": application.title,
+        "round_name": round_.name,
+        "legal_basis": round_.regulation,
+        "received": application.submitted_at,
+        "amount_requested": requested,
+        "amount": amount,
+        "motivation": decision.motivation if decision is not None else "",
+        "reason": not_admissible_reason(application) if kind == "not_admissible" else "",
+        "start_date": application.start_date,
+        "end_date": end,
+        "report_deadline": end + relativedelta(months=REPORT_MONTHS_AFTER_END) if end else None,
+        "advance_percent": ADVANCE_PERCENT,
+        "advance_amount": (amount * ADVANCE_PERCENT / 100).quantize(Decimal("0.01"))
+        if amount is not None
+        else None,
+        "awb": round_.legal_mode == LegalMode.AWB.value,
+        "legal_remedy_text": round_.legal_remedy_text,
+        "signatory_name": round_.signatory_name,
+        "signatory_title": round_.signatory_title,
+        "feedback": [],
+        "ranking": None,
+    }
+    if kind == "rejection":
+        context["feedback"] = feedback_rows(application)
+        context["ranking"] = ranking_context(application)
+    return context
