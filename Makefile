@@ -10,7 +10,7 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := wsgi.py
 
-.PHONY: install system-packages run test test-sqlite test-postgres lint translations extract-messages bench
+.PHONY: install system-packages run test test-sqlite test-postgres lint translations extract-messages bench bench-letters
 
 install: $(VENV)/.installed node_modules/.installed translations
 
@@ -86,6 +86,11 @@ test-postgres:
 # 15,000 reviews on a throwaway PostgreSQL (see bench/review_bench.py).
 bench: install
 	bash tests/with_postgres.sh $(BIN)/python bench/review_bench.py
+
+# Decision letters: ms per letter against bare WeasyPrint, memory over 500 letters, 1 against 2
+# worker processes (see bench/letters_bench.py).
+bench-letters: install
+	$(BIN)/python bench/letters_bench.py
 
 lint: install
 	$(BIN)/ruff check .
