@@ -172,6 +172,34 @@ DEMO_APPLICATIONS = [
 ]
 
 
+def project_text(title: str) -> dict[str, str]:
+    """What a demo applicant wrote about their project, besides the numbers."""
+    return {
+        "title": title,
+        "summary": f"{title}: een reeks bijeenkomsten met een vaste groep.",
+        "problem": "Weinig ruimte om eigen keuzes te maken en erover te praten.",
+        "approach": "Tien bijeenkomsten onder leiding van getrainde gespreksleiders.",
+        "preventive": "Normen uit de eigen groep bespreken, persoonlijke verhalen.",
+        "from_within": "Gespreksleiders en sleutelfiguren uit de gemeenschap.",
+        "safety": "Groepsafspraken, getrainde gespreksleiding, doorverwijzing.",
+    }
+
+
+def write_history(application: Application, history: list, *, first_at: datetime) -> None:
+    """The application's history from (from, to, actor, message) steps, a day apart from
+    `first_at`; an actor of None is the system."""
+    for step, (source, target, actor, message) in enumerate(history):
+        application.events.append(
+            ApplicationEvent(
+                at=first_at + timedelta(days=step),
+                actor_id=actor.id if actor else None,
+                from_status=source.value if source else None,
+                to_status=target.value,
+                message=message,
+            )
+        )
+
+
 def seed_demo_applications() -> list[str]:
     """Applications with their history, written directly: demo data sends no e-mail."""
     round_ = db.session.scalar(select(Round).where(Round.name == DEMO_ROUND_NAME))
@@ -197,14 +225,10 @@ def seed_demo_applications() -> list[str]:
             focus=focus,
         )
         if title:
-            application.summary = f"{title}: een reeks bijeenkomsten met een vaste groep."
-            application.problem = "Weinig ruimte om eigen keuzes te maken en erover te praten."
-            application.approach = "Tien bijeenkomsten onder leiding van getrainde gespreksleiders."
-            application.preventive = "Normen uit de eigen groep bespreken, persoonlijke verhalen."
-            application.from_within = "Gespreksleiders en sleutelfiguren uit de gemeenschap."
+            for key, value in project_text(title).items():
+                setattr(application, key, value)
             application.participants = 20 + 5 * index
             application.sessions = 8 + index % 4
-            application.safety = "Groepsafspraken, getrainde gespreksleiding, doorverwijzing."
             application.start_date = date(now.year + 1, 3, 1)
             application.end_date = date(now.year + 1, 12, 1)
             application.amount_requested = Decimal(amount)
@@ -244,16 +268,7 @@ def seed_demo_applications() -> list[str]:
             history.append((Status.SUBMITTED, Status.INFO_REQUESTED, admin, question))
         if status == Status.WITHDRAWN:
             history.append((Status.SUBMITTED, Status.WITHDRAWN, member, ""))
-        for step, (source, target, actor, message) in enumerate(history):
-            application.events.append(
-                ApplicationEvent(
-                    at=now - timedelta(days=len(history) - step),
-                    actor_id=actor.id,
-                    from_status=source.value if source else None,
-                    to_status=target.value,
-                    message=message,
-                )
-            )
+        write_history(application, history, first_at=now - timedelta(days=len(history)))
         application.status = status.value
         db.session.flush()
         created.append(f"application {application.reference or 'draft'} ({status.value})")
@@ -378,17 +393,11 @@ def seed_demo_reviews() -> list[str]:
             organisation=organisation,
             created_by=member,
             status=status.value,
-            title=title,
-            summary=f"{title}: een reeks bijeenkomsten met een vaste groep.",
             communities=communities,
             focus="both",
-            problem="Weinig ruimte om eigen keuzes te maken en erover te praten.",
-            approach="Tien bijeenkomsten onder leiding van getrainde gespreksleiders.",
-            preventive="Normen uit de eigen groep bespreken, persoonlijke verhalen.",
-            from_within="Gespreksleiders en sleutelfiguren uit de gemeenschap.",
             participants=30,
             sessions=10,
-            safety="Groepsafspraken, getrainde gespreksleiding, doorverwijzing.",
+            **project_text(title),
             start_date=date(now.year + 1, 2, 1),
             end_date=date(now.year + 1, 11, 1),
             amount_requested=Decimal(amount),
@@ -451,16 +460,7 @@ def seed_demo_reviews() -> list[str]:
                 )
             )
             history.append((Status.REVIEWED, Status.DECISION_PROPOSED, admin, motivation))
-        for step, (source, target, actor, message) in enumerate(history):
-            application.events.append(
-                ApplicationEvent(
-                    at=submitted + timedelta(days=step),
-                    actor_id=actor.id if actor else None,
-                    from_status=source.value if source else None,
-                    to_status=target.value,
-                    message=message,
-                )
-            )
+        write_history(application, history, first_at=submitted)
         db.session.flush()
         created.append(f"application {application.reference} ({status.value})")
     return created
