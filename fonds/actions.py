@@ -20,6 +20,17 @@ def stale_message() -> str:
     return _("Someone else changed this application just now. Check the page again.")
 
 
+def forms_at_version(application: Application, fresh: dict, given: dict) -> dict:
+    """The action forms of a page: the ones given (shown again with their errors) and fresh ones
+    for the rest. Every form carries the application's version as shown now, so an action taken
+    on a page someone else has changed since is refused."""
+    forms = {**fresh, **given}
+    version = str(application.version)
+    for form in forms.values():
+        form.version.data = version
+    return forms
+
+
 def run_action(
     application: Application,
     form: FlaskForm,

@@ -86,6 +86,7 @@ def test_the_decision_page_shows_scores_flags_and_reviews(cast, login_as):
     page = anna.get(f"/decisions/{cast['application'].id}").text
     # 75 and 70 → 72.5; both reviewers' names, scores and the recommendation.
     assert "72.5" in page and "Reviewer 0" in page and "Reviewer 1" in page
+    assert "75.0" in page and "70.0" in page  # each review's total
     assert "No flags" in page and "Fund" in page
     assert "Propose this decision" in page
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from fonds.actions import run_action
+from fonds.actions import forms_at_version, run_action
 from fonds.applications import operations as application_ops
 from fonds.applications.models import Application
 from fonds.applications.views import load_application
@@ -22,7 +22,7 @@ from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.ranking.views import flag_labels
 from fonds.reviews.models import Decision, Review
-from fonds.reviews.scores import calibration_details, review_totals, scores_of
+from fonds.reviews.scores import calibration_details, scores_of
 
 
 def reviews_of(application: Application) -> list[Review]:
@@ -35,22 +35,18 @@ def reviews_of(application: Application) -> list[Review]:
 
 
 def render_page(application: Application, status_code: int = 200, **forms):
-    version = str(application.version)
-    context = {
-        "propose_form": ProposeForm(prefix="propose", version=version),
-        "confirm_form": ConfirmForm(prefix="confirm", version=version),
-        "send_back_form": SendBackForm(prefix="send_back", version=version),
-    }
-    context.update(forms)
-    for form in context.values():
-        form.version.data = version
-    totals = review_totals(application.round_id)
-    review_totals_by_id = dict(
-        db.session.execute(
-            select(totals.c.review_id, totals.c.total).where(
-                totals.c.application_id == application.id
-            )
-        ).all()
+    context = forms_at_version(
+        application,
+        {
+            "propose_form": ProposeForm(prefix="propose"),
+            "confirm_form": ConfirmForm(prefix="confirm"),
+            "send_back_form": SendBackForm(prefix="send_back"),
+        },
+        forms,
+    )
+    # Each submitted review with its total (and what calibration made of it), in one query.
+    calibration = calibration_details(application.round_id, [application.id]).get(
+        application.id, []
     )
     decisions = db.session.scalars(
         select(Decision)
@@ -61,11 +57,9 @@ def render_page(application: Application, status_code: int = 200, **forms):
         "decisions/application.html",
         application=application,
         scores=scores_of(application),
-        calibration=calibration_details(application.round_id, [application.id]).get(
-            application.id, []
-        ),
+        calibration=calibration,
         reviews=reviews_of(application),
-        totals=review_totals_by_id,
+        totals={row.review_id: row.total for row in calibration},
         criteria=application.round.criteria,
         decisions=decisions,
         proposal=current_decision(application),

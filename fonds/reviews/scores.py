@@ -394,8 +394,3 @@ def scores_of(application: Application) -> RankedApplication | None:
     """The score and flags of one application (its row of the round's ranking)."""
     rows = ranking(application.round, application_id=application.id)
     return rows[0] if rows else None
-
-
-def review_total_of(review_id: int, round_id: int) -> float | None:
-    totals = review_totals(round_id)
-    return db.session.scalar(select(totals.c.total).where(totals.c.review_id == review_id))

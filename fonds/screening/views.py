@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from fonds.actions import run_action
+from fonds.actions import forms_at_version, run_action
 from fonds.applications import operations as ops
 from fonds.applications.models import Application, Status
 from fonds.applications.steps import STEPS
@@ -60,15 +60,15 @@ def round_list(round_id: int):
 
 
 def render_page(application: Application, status_code: int = 200, **forms: ScreeningForm):
-    version = str(application.version)
-    context = {
-        "eligible_form": EligibleForm(prefix="eligible", version=version),
-        "not_admissible_form": NotAdmissibleForm(prefix="not_admissible", version=version),
-        "request_info_form": RequestInfoForm(prefix="request_info", version=version),
-    }
-    context.update(forms)
-    for form in context.values():
-        form.version.data = version  # a form shown again acts on what is shown now
+    context = forms_at_version(
+        application,
+        {
+            "eligible_form": EligibleForm(prefix="eligible"),
+            "not_admissible_form": NotAdmissibleForm(prefix="not_admissible"),
+            "request_info_form": RequestInfoForm(prefix="request_info"),
+        },
+        forms,
+    )
     return render_template(
         "screening/application.html",
         application=application,
