@@ -329,6 +329,19 @@ def log_in():
 
 
 @pytest.fixture
+def client_of(app):
+    """A new client of its own, in English, logged in as the person with this e-mail address."""
+
+    def make(email: str):
+        client = app.test_client()
+        client.get("/language/en")
+        login(client, email)
+        return client
+
+    return make
+
+
+@pytest.fixture
 def english(client):
     """Switch the client to English, so expectations read like the msgids."""
     client.get("/language/en")

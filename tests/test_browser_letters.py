@@ -10,19 +10,8 @@ from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.models import Letter, LetterDownload
 from fonds.reviews.models import Decision
-from tests.conftest import PASSWORD
 from tests.test_browser_accounts import assert_accessible
-
-
-def open_as(chromium, live_server, email):
-    context = chromium.new_context(bypass_csp=True, locale="nl-NL", accept_downloads=True)
-    page = context.new_page()
-    page.goto(live_server + "/account/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
-    return context, page
+from tests.test_browser_review_journey import open_as
 
 
 def test_an_administrator_issues_a_letter_and_the_applicant_downloads_it(

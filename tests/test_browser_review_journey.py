@@ -17,7 +17,8 @@ from tests.test_browser_accounts import assert_accessible
 
 
 def open_as(chromium, live_server, email):
-    context = chromium.new_context(bypass_csp=True, locale="nl-NL")
+    """A browser of this person's own (its own cookies and downloads), logged in, in Dutch."""
+    context = chromium.new_context(bypass_csp=True, locale="nl-NL", accept_downloads=True)
     page = context.new_page()
     page.goto(live_server + "/account/login")
     page.get_by_label("E-mailadres").fill(email)

@@ -45,14 +45,8 @@ def cast(make_user, make_organisation, make_round, make_application, make_review
 
 
 @pytest.fixture
-def login_as(app, log_in):
-    def make(user):
-        client = app.test_client()
-        client.get("/language/en")
-        log_in(client, user.email)
-        return client
-
-    return make
+def login_as(client_of):
+    return lambda user: client_of(user.email)
 
 
 def state(application):

@@ -60,17 +60,6 @@ def decided(make_user, make_organisation, make_round, make_application, make_rev
     return make
 
 
-@pytest.fixture
-def as_user(app, log_in):
-    def make(email):
-        client = app.test_client()
-        client.get("/language/en")
-        log_in(client, email)
-        return client
-
-    return make
-
-
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
@@ -81,9 +70,9 @@ def issue(client, application, **data):
     )
 
 
-def test_issuing_freezes_the_pdf_and_tells_the_applicant(decided, as_user, mailbox):
+def test_issuing_freezes_the_pdf_and_tells_the_applicant(decided, client_of, mailbox):
     application = decided()
-    anna = as_user("anna@example.nl")
+    anna = client_of("anna@example.nl")
     mailbox.clear()
     response = issue(anna, application)
     assert f"The letter for {application.reference} is issued." in response.text
@@ -104,9 +93,9 @@ def test_issuing_freezes_the_pdf_and_tells_the_applicant(decided, as_user, mailb
     assert db.session.scalar(select(db.func.count(Letter.id))) == 1
 
 
-def test_the_database_keeps_letters_frozen_and_single(decided, as_user):
+def test_the_database_keeps_letters_frozen_and_single(decided, client_of):
     application = decided()
-    issue(as_user("anna@example.nl"), application)
+    issue(client_of("anna@example.nl"), application)
     letter = db.session.scalar(select(Letter))
     for change in ("UPDATE letter SET pdf = :pdf", "DELETE FROM letter"):
         with pytest.raises((IntegrityError, DBAPIError), match="issued and frozen"):
@@ -129,24 +118,24 @@ def test_the_database_keeps_letters_frozen_and_single(decided, as_user):
     db.session.rollback()
 
 
-def test_a_frozen_letter_does_not_follow_later_changes(decided, as_user):
+def test_a_frozen_letter_does_not_follow_later_changes(decided, client_of):
     application = decided(title="Moeders in gesprek")
-    issue(as_user("anna@example.nl"), application)
+    issue(client_of("anna@example.nl"), application)
     letter = db.session.scalar(select(Letter))
     before = letter.pdf
     application.title = "Een andere titel"
     application.organisation.name = "Stichting Nieuwe Naam"
     db.session.commit()
-    member = as_user("fatima@example.nl")
+    member = client_of("fatima@example.nl")
     response = member.get(f"/letters/{letter.id}.pdf")
     assert response.data == before
     assert hashlib.sha256(response.data).hexdigest() == letter.sha256
     assert "Stichting Nieuwe Naam" not in pdf_text(response.data)
 
 
-def test_a_correction_names_the_letter_it_replaces(decided, as_user):
+def test_a_correction_names_the_letter_it_replaces(decided, client_of):
     application = decided()
-    anna = as_user("anna@example.nl")
+    anna = client_of("anna@example.nl")
     issue(anna, application)
     original = db.session.scalar(select(Letter))
     response = issue(anna, application, replaces=str(original.id), note="")
@@ -157,16 +146,16 @@ def test_a_correction_names_the_letter_it_replaces(decided, as_user):
     assert [letter.replaces_id for letter in letters] == [None, original.id]
     assert letters[1].correction_note == "Het bedrag klopte niet."
     # Both remain and the applicant sees both.
-    page = as_user("fatima@example.nl").get(f"/applications/{application.id}").text
+    page = client_of("fatima@example.nl").get(f"/applications/{application.id}").text
     assert f"/letters/{letters[0].id}.pdf" in page and f"/letters/{letters[1].id}.pdf" in page
     assert "This letter corrects an earlier letter: Het bedrag klopte niet." in page
     response = issue(anna, application, replaces=str(original.id), note="Nog eens.")
     assert "That letter has been corrected already." in response.text
 
 
-def test_no_letter_before_a_decision(decided, as_user):
+def test_no_letter_before_a_decision(decided, client_of):
     application = decided(status="reviewed")
-    response = issue(as_user("anna@example.nl"), application)
+    response = issue(client_of("anna@example.nl"), application)
     assert "This application has no decision to write a letter about yet." in response.text
     assert db.session.scalar(select(Letter.id)) is None
 
@@ -181,11 +170,11 @@ def test_no_letter_before_a_decision(decided, as_user):
         (None, 302),
     ],
 )
-def test_download_permissions_and_log(decided, as_user, app, who, expected):
+def test_download_permissions_and_log(decided, client_of, app, who, expected):
     application = decided(status="rejected")
-    issue(as_user("anna@example.nl"), application)
+    issue(client_of("anna@example.nl"), application)
     letter = db.session.scalar(select(Letter))
-    client = as_user(who) if who else app.test_client()
+    client = client_of(who) if who else app.test_client()
     response = client.get(f"/letters/{letter.id}.pdf")
     assert response.status_code == expected
     downloads = db.session.scalars(select(LetterDownload)).all()
