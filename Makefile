@@ -33,8 +33,9 @@ translations: $(VENV)/.installed
 
 # What the browser tests need from Debian: Chromium (Playwright's own browser download is not
 # used); what WeasyPrint needs to render decision letters: Pango; and pdftotext (poppler-utils),
-# with which the letter tests read the PDFs back. PostgreSQL is installed by
-# tests/with_postgres.sh when missing.
+# with which the letter tests read the PDFs back; and redis-server, on which the tests run the
+# background letter batches a second time (the first time on the SQLite queue). PostgreSQL is
+# installed by tests/with_postgres.sh when missing.
 PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
 
 system-packages:
@@ -46,6 +47,10 @@ system-packages:
 		echo "Installing Debian's poppler-utils (pdftotext) for the letter tests"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
+	@command -v redis-server >/dev/null || { \
+		echo "Installing Debian's redis-server for the task-queue tests"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
 	@missing=$$(for package in $(PANGO_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' \
 		|| echo $$package; done); \
@@ -63,7 +68,11 @@ run: install
 	@echo "  Demo log-ins:"
 	@$(BIN)/flask demo-logins
 	@echo "  E-mail (verification and reset links) is written to instance/outbox/*.eml"
+	@echo "  Background work (a round's letters) runs in a worker on instance/queue.sqlite3"
 	@echo
+	@# The worker runs beside the web server and stops with it (Ctrl+C stops both).
+	@$(BIN)/flask worker --workers 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: install system-packages

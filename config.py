@@ -100,6 +100,16 @@ class Config:
     # timer signal when rendering in the main thread, as gunicorn's sync workers do).
     LETTER_RENDER_SECONDS = env_int("LETTER_RENDER_SECONDS", 30)
 
+    # Background work (issuing a round's letters) runs on a Huey task queue in separate worker
+    # processes (`flask worker`). With REDIS_URL set the queue lives in Redis; otherwise in an
+    # SQLite file, so the embedded default needs no extra server.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    QUEUE_SQLITE_PATH = os.environ.get("QUEUE_SQLITE_PATH", str(INSTANCE_DIR / "queue.sqlite3"))
+    QUEUE_NAME = os.environ.get("QUEUE_NAME", "fonds")
+    # A letter batch with no progress for this many seconds is shown as stalled (its worker may
+    # have stopped), and may be started again: only the missing letters are then issued.
+    LETTER_BATCH_STALLED_SECONDS = env_int("LETTER_BATCH_STALLED_SECONDS", 120)
+
     # Where npm installed the NL Design System CSS (see package.json).
     NODE_MODULES_DIR = os.environ.get("NODE_MODULES_DIR", str(BASE_DIR / "node_modules"))
 

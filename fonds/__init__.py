@@ -71,6 +71,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.login_message_category = "info"
 
+    from fonds import queue
+
+    queue.init_app(app)
+
     # Import every model so metadata is complete for Alembic.
     from fonds.applications import models as _applications  # noqa: F401
     from fonds.auth import models as _auth  # noqa: F401
@@ -109,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from fonds.decisions import views as _decision_views  # noqa: F401
     from fonds.demo import bp as demo_bp
     from fonds.demo import commands as _demo_commands  # noqa: F401
+    from fonds.letters import batch_views as _letter_batch_views  # noqa: F401
     from fonds.letters import bp as letters_bp
     from fonds.letters import issue_views as _letter_issue_views  # noqa: F401
     from fonds.letters import views as _letter_views  # noqa: F401

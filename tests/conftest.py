@@ -160,6 +160,7 @@ def app_factory(migrated, smtp_server, tmp_path):
             "MAIL_PORT": controller.port,
             "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
             "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "QUEUE_SQLITE_PATH": str(tmp_path / "queue.sqlite3"),
         }
         settings.update(overrides)
         app = create_app("testing", settings)
@@ -539,3 +540,146 @@ def make_review(app):
         return review
 
     return make
+
+
+# --- task queue ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real Redis server (Debian's redis-server, which `make test` installs) on a free
+    loopback port, without persistence."""
+    import shutil
+    import subprocess
+    import time
+
+    import redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed: `make test` installs it (apt redis-server)")
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - a fixed binary with fixed arguments
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path_factory.mktemp("redis")),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def queue_backend(request, app):
+    """Run the test once on the SQLite queue (the embedded default) and once on a real Redis,
+    each time with a queue of its own."""
+    import uuid
+
+    from fonds import queue
+
+    if request.param == "redis":
+        app.config["REDIS_URL"] = request.getfixturevalue("redis_server")
+    app.config["QUEUE_NAME"] = f"test-{uuid.uuid4().hex}"
+    queue.init_app(app)
+    return request.param
+
+
+class Worker:
+    """`flask worker` in processes of its own, on the app's database, queue and mail server."""
+
+    def __init__(self, app, workers: int = 1) -> None:
+        import os
+        import subprocess
+        import sys
+
+        config = app.config
+        env = dict(os.environ)
+        env.update(
+            FLASK_APP="wsgi.py",
+            FONDS_CONFIG="testing",
+            TEST_DATABASE_URL=config["SQLALCHEMY_DATABASE_URI"],
+            MAIL_SERVER=config["MAIL_SERVER"],
+            MAIL_PORT=str(config["MAIL_PORT"]),
+            MAIL_OUTBOX_DIR=config["MAIL_OUTBOX_DIR"],
+            UPLOAD_DIR=config["UPLOAD_DIR"],
+            REDIS_URL=config["REDIS_URL"],
+            QUEUE_SQLITE_PATH=config["QUEUE_SQLITE_PATH"],
+            QUEUE_NAME=config["QUEUE_NAME"],
+            PORTAL_URL=config["PORTAL_URL"],
+        )
+        self.process = subprocess.Popen(  # noqa: S603 - our own command
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "worker",
+                "--workers",
+                str(workers),
+                "--max-delay",
+                "0.2",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,  # its own process group, so kill() reaches every worker
+        )
+
+    def kill(self) -> None:
+        """Stop every process of the worker at once, as a crash or a power cut would."""
+        import os
+        import signal
+
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def start_worker(app):
+    workers: list[Worker] = []
+
+    def start(processes: int = 1) -> Worker:
+        worker = Worker(app, processes)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.kill()
+
+
+def wait_until(condition, timeout: float = 60, interval: float = 0.05, what: str = "condition"):
+    """Poll until condition() is true (reading fresh rows each time)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        db.session.rollback()
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)

@@ -192,6 +192,13 @@ ROUTES = [
     ("POST", "/letters/applications/{sent}/issue", ADMIN_ONLY | {"admin": 302}),
     ("POST", "/letters/applications/{app}/issue", ADMIN_ONLY | {"admin": 404}),
     ("GET", "/letters/999999.pdf", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
+    # A round's letters: issuing all of a round without decisions is refused with a message
+    # (back to the page); the progress of a run that does not exist is not found.
+    ("GET", "/letters/rounds/{round}", ADMIN_ONLY | {"admin": 200}),
+    ("GET", "/letters/rounds/999999", ADMIN_ONLY | {"admin": 404}),
+    ("POST", "/letters/rounds/{round}/issue-all", ADMIN_ONLY | {"admin": 302}),
+    ("POST", "/letters/rounds/999999/issue-all", ADMIN_ONLY | {"admin": 404}),
+    ("GET", "/letters/batches/999999/progress.json", ADMIN_ONLY | {"admin": 404}),
     # Reviewing: the dashboard is for reviewers; {review} is the reviewer's assignment to {sent},
     # not declared yet. Anyone else is told it does not exist, administrators too. Posting the
     # scoring form before the declaration is refused (back to the page); the declaration without

@@ -5,7 +5,15 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fonds.columns import UTCDateTime, utcnow
@@ -77,3 +85,52 @@ class LetterDownload(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user = relationship("User")
+
+
+class BatchItemState(enum.StrEnum):
+    PENDING = "pending"
+    ISSUED = "issued"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # the letter existed already, or a later run took the item over
+
+
+class LetterBatch(db.Model):
+    """One run of "issue all letters" for a round: an item per decided application that had no
+    letter when the run started. A worker issues each item's letter in the background. A run
+    that is started again (after a worker stopped) supersedes the unfinished one: the new run
+    holds only the letters still missing, and the old run's remaining items are skipped."""
+
+    __tablename__ = "letter_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("funding_round.id"), index=True)
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The language of whoever started it, for the failure reasons the worker writes down.
+    locale: Mapped[str] = mapped_column(String(5), default="nl")
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    round = relationship("Round")
+    started_by = relationship("User")
+
+
+class LetterBatchItem(db.Model):
+    __tablename__ = "letter_batch_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("letter_batch.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    state: Mapped[str] = mapped_column(String(10), default=BatchItemState.PENDING)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    batch = relationship("LetterBatch")
+    application = relationship("Application")
+
+    __table_args__ = (
+        UniqueConstraint("batch_id", "application_id", name="uq_batch_item_application"),
+        CheckConstraint(
+            "state IN ('pending', 'issued', 'failed', 'skipped')", name="known_batch_state"
+        ),
+    )

@@ -30,4 +30,60 @@ document.addEventListener("DOMContentLoaded", () => {
       timer = setTimeout(() => update(true), 1500);
     });
   });
+
+  // A round's letters: follow the background run until it ends (the page works without this
+  // too; its "Show the latest state" link reloads it).
+  const section = document.querySelector("[data-batch-progress]");
+  if (section) followBatch(section);
 });
+
+function followBatch(section) {
+  const bar = section.querySelector("progress");
+  const summary = section.querySelector("[data-batch-summary]");
+  const announce = section.querySelector("[data-batch-announce]");
+  const failures = section.querySelector("[data-batch-failures]");
+  const list = failures.querySelector("ul");
+  let failed = failures.querySelectorAll("li").length;
+  const poll = async () => {
+    let state;
+    try {
+      const response = await fetch(section.dataset.batchProgress, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (!response.ok) throw new Error(response.status);
+      state = await response.json();
+    } catch (error) {
+      setTimeout(poll, 5000); // a hiccup of the network or the server: try again later
+      return;
+    }
+    bar.max = state.total;
+    bar.value = state.done + state.failed;
+    bar.textContent = `${state.done} / ${state.total}`;
+    summary.textContent = state.summary;
+    document.querySelector("[data-count-issued]").textContent = state.issued_in_round;
+    document.querySelector("[data-count-missing]").textContent = state.missing_in_round;
+    if (state.failures.length !== failed) {
+      list.replaceChildren(...state.failures.map((failure) => {
+        const item = document.createElement("li");
+        item.className = "utrecht-unordered-list__item";
+        const link = document.createElement("a");
+        link.className = "utrecht-link";
+        link.href = failure.url;
+        link.textContent = failure.reference;
+        item.append(link, `: ${failure.reason}`);
+        return item;
+      }));
+      failures.hidden = false;
+      failed = state.failures.length;
+      announce.textContent = state.summary;
+    }
+    if (state.finished || state.stalled || state.superseded) {
+      announce.textContent = state.summary;
+      document.querySelector("[data-batch-start]").hidden = state.missing_in_round === 0;
+      return;
+    }
+    setTimeout(poll, 1000);
+  };
+  setTimeout(poll, 500);
+}

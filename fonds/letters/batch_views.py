@@ -1,0 +1,128 @@
+"""A round's letters: how many decided applications have theirs, "issue all missing letters"
+(background work on the task queue), and the run's live progress (a JSON endpoint the page's
+script polls; without the script, the page itself shows the same and can be reloaded)."""
+
+from __future__ import annotations
+
+from flask import flash, jsonify, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fonds.auth.models import Role
+from fonds.extensions import db
+from fonds.letters import bp
+from fonds.letters.batch import Progress, batch_progress, latest_batch, letter_counts, start_batch
+from fonds.letters.models import LetterBatch
+from fonds.letters.operations import LetterRefused
+from fonds.permissions import role_required
+from fonds.queue import enqueue
+from fonds.rounds.views import load_round
+
+
+def failure_url(failure) -> str:
+    if failure.status == "not_admissible":
+        return url_for("screening.application", application_id=failure.application_id)
+    return url_for("decisions.application", application_id=failure.application_id)
+
+
+def summary(progress: Progress) -> str:
+    """One sentence on where the run stands, for the page and for the script."""
+    counts = {"done": progress.done, "total": progress.total, "failed": progress.failed}
+    if progress.superseded and not progress.finished:
+        return _(
+            "This run was stopped and started again: %(done)s of %(total)s letters were "
+            "issued in it.",
+            **counts,
+        )
+    if progress.finished:
+        if progress.failed:
+            return _(
+                "Done: %(done)s of %(total)s letters issued. %(failed)s could not be issued; "
+                "see the reasons below.",
+                **counts,
+            )
+        return _("Done: all %(total)s letters are issued.", **counts)
+    if progress.stalled:
+        return _(
+            "%(done)s of %(total)s letters issued, but nothing has happened for a while. The "
+            "background worker may have stopped. Start again to issue the missing letters; "
+            "letters that were issued already are not issued twice.",
+            **counts,
+        )
+    if progress.failed:
+        return _(
+            "%(done)s of %(total)s letters issued, %(failed)s could not be issued. Busy…",
+            **counts,
+        )
+    return _("%(done)s of %(total)s letters issued. Busy…", **counts)
+
+
+@bp.route("/rounds/<int:round_id>")
+@role_required(Role.ADMIN)
+def round_letters(round_id: int):
+    round_ = load_round(round_id)
+    batch = latest_batch(round_)
+    progress = batch_progress(batch) if batch is not None else None
+    return render_template(
+        "letters/round.html",
+        round=round_,
+        counts=letter_counts(round_),
+        progress=progress,
+        summary=summary(progress) if progress is not None else "",
+        failure_url=failure_url,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/issue-all", methods=["POST"])
+@role_required(Role.ADMIN)
+def issue_all(round_id: int):
+    round_ = load_round(round_id)
+    try:
+        batch = start_batch(round_, by=current_user, locale=str(get_locale()))
+        db.session.commit()
+    except LetterRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("letters.round_letters", round_id=round_.id))
+    enqueue("letters.run_batch", batch.id)
+    flash(
+        _(
+            "The letters are being issued in the background. You can follow it here, or go on "
+            "with other work meanwhile."
+        ),
+        "success",
+    )
+    return redirect(url_for("letters.round_letters", round_id=round_.id) + "#progress")
+
+
+@bp.route("/batches/<int:batch_id>/progress.json")
+@role_required(Role.ADMIN)
+def batch_progress_json(batch_id: int):
+    batch = db.session.get(LetterBatch, batch_id)
+    if batch is None:
+        return jsonify({"error": "not found"}), 404
+    progress = batch_progress(batch)
+    counts = letter_counts(batch.round)
+    return jsonify(
+        {
+            "issued_in_round": counts.issued,
+            "missing_in_round": counts.missing,
+            "total": progress.total,
+            "done": progress.done,
+            "failed": progress.failed,
+            "pending": progress.pending,
+            "finished": progress.finished,
+            "stalled": progress.stalled,
+            "superseded": progress.superseded,
+            "summary": summary(progress),
+            "failures": [
+                {
+                    "reference": failure.reference,
+                    "url": failure_url(failure),
+                    "reason": failure.reason,
+                }
+                for failure in progress.failures
+            ],
+        }
+    )

@@ -1,0 +1,263 @@
+"""Issuing all letters of a round in the background: the run is written in the request and
+done by `flask worker` processes on a real queue (an SQLite file, and a real Redis server), with
+progress, failures and their reasons, and a crash-and-resume that never gives a decision two
+letters. The operations are also tested in-process, one item at a time."""
+
+import itertools
+import time
+from decimal import Decimal
+
+import pytest
+from flask import current_app
+from sqlalchemy import func, select
+
+from fonds.auth.models import Role
+from fonds.columns import utcnow
+from fonds.extensions import db
+from fonds.letters.batch import issue_item, pending_items, start_batch
+from fonds.letters.models import Letter, LetterBatch, LetterBatchItem
+from fonds.reviews.models import Decision
+from tests.conftest import wait_until
+from tests.pdf_text import texts
+
+_references = itertools.count(1)
+
+
+@pytest.fixture
+def decided_round(make_user, make_organisation, make_round, make_application, make_review):
+    """A round with decided applications: approved, rejected and not admissible in turn, each
+    from its own organisation with its own member."""
+    anna = make_user("anna@example.nl", name="Anna Admin", roles=[Role.ADMIN])
+    ben = make_user("ben@example.nl", name="Ben Beheer", roles=[Role.ADMIN])
+    reviewer = make_user("rita@example.nl", name="Rita Reviewer", roles=[Role.REVIEWER])
+    round_ = make_round(name="Van binnenuit 2027", open_now=False)
+
+    def make(count: int, statuses=("approved", "rejected", "not_admissible"), decision=True):
+        applications = []
+        for status in itertools.islice(itertools.cycle(statuses), count):
+            number = next(_references)
+            member = make_user(f"lid{number}@example.nl", name=f"Lid {number}")
+            organisation = make_organisation(f"Stichting {number}", members=[member])
+            application = make_application(
+                round_,
+                organisation,
+                status=status,
+                reference=f"FON-2027-{number:04d}",
+                submitted_at=utcnow(),
+                amount_requested=Decimal("9000.00"),
+            )
+            if status in ("approved", "rejected"):
+                make_review(application, reviewer, 4)
+                if decision:
+                    db.session.add(
+                        Decision(
+                            application_id=application.id,
+                            outcome="approve" if status == "approved" else "reject",
+                            amount=Decimal("7500.00") if status == "approved" else None,
+                            motivation="Een sterk plan van binnenuit.",
+                            state="confirmed",
+                            proposed_by_id=anna.id,
+                            decided_by_id=ben.id,
+                            decided_at=utcnow(),
+                        )
+                    )
+            applications.append(application)
+        db.session.commit()
+        return applications
+
+    make.round = round_
+    make.admin = anna
+    return make
+
+
+def letter_count() -> int:
+    return db.session.scalar(select(func.count(Letter.id)))
+
+
+def originals_per_application() -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(Letter.application_id, func.count())
+            .where(Letter.replaces_id.is_(None))
+            .group_by(Letter.application_id)
+        ).all()
+    )
+
+
+def progress_of(client, batch_id: int) -> dict:
+    response = client.get(f"/letters/batches/{batch_id}/progress.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def newest_batch() -> LetterBatch:
+    return db.session.scalar(select(LetterBatch).order_by(LetterBatch.id.desc()))
+
+
+# --- with real workers on a real queue ------------------------------------------------------
+
+
+def test_a_round_s_letters_are_issued_in_the_background(
+    decided_round, client_of, start_worker, queue_backend, mailbox
+):
+    applications = decided_round(5)
+    broken = decided_round(1, statuses=("approved",), decision=False)[0]
+    anna = client_of("anna@example.nl")
+    page = anna.get(f"/letters/rounds/{decided_round.round.id}").text
+    assert "Issue all missing letters" in page
+
+    # The request only writes the run down: no worker runs yet, and no letter is made in it.
+    started = time.monotonic()
+    response = anna.post(f"/letters/rounds/{decided_round.round.id}/issue-all")
+    assert response.status_code == 302
+    assert time.monotonic() - started < 5
+    assert letter_count() == 0
+    batch = newest_batch()
+    assert progress_of(anna, batch.id)["summary"] == "0 of 6 letters issued. Busy…"
+    # Meanwhile the rest of the system works as usual.
+    assert anna.get(f"/ranking/rounds/{decided_round.round.id}").status_code == 200
+    # Starting a second run while this one makes progress is refused.
+    response = anna.post(
+        f"/letters/rounds/{decided_round.round.id}/issue-all", follow_redirects=True
+    )
+    assert "The letters of this round are being issued now." in response.text
+    assert db.session.scalar(select(func.count(LetterBatch.id))) == 1
+
+    mailbox.clear()
+    start_worker(processes=2)
+    state = wait_until(
+        lambda: (p := progress_of(anna, batch.id))["finished"] and p, what="the run to finish"
+    )
+    assert state["done"] == 5 and state["failed"] == 1 and state["total"] == 6
+    assert state["summary"] == (
+        "Done: 5 of 6 letters issued. 1 could not be issued; see the reasons below."
+    )
+    assert state["failures"] == [
+        {
+            "reference": broken.reference,
+            "url": f"/decisions/{broken.id}",
+            "reason": "This application has no decision to write a letter about yet.",
+        }
+    ]
+    assert originals_per_application() == {a.id: 1 for a in applications}
+    for application in applications:
+        letter = db.session.scalar(select(Letter).where(Letter.application_id == application.id))
+        assert all(application.reference in text for text in texts(letter.pdf))
+        assert letter.issued_by.email == "anna@example.nl"
+    # Every applicant is told, discreetly, without the PDF.
+    wait_until(lambda: len(mailbox.messages) == 5, timeout=10, what="five e-mails")
+    for application in applications:
+        message = mailbox.last_to(application.organisation.memberships[0].user.email)
+        assert not message.is_multipart()
+
+    page = anna.get(f"/letters/rounds/{decided_round.round.id}").text
+    assert "Done: 5 of 6 letters issued." in page
+    assert f"{broken.reference}</a>: This application has no decision" in page
+
+
+def test_a_crashed_worker_is_resumed_without_double_letters(
+    decided_round, client_of, start_worker, queue_backend, app
+):
+    applications = decided_round(14)
+    app.config["LETTER_BATCH_STALLED_SECONDS"] = 1
+    anna = client_of("anna@example.nl")
+    anna.post(f"/letters/rounds/{decided_round.round.id}/issue-all")
+    first = newest_batch()
+
+    worker = start_worker(processes=1)
+    wait_until(lambda: letter_count() >= 2, what="two letters")
+    worker.kill()  # SIGKILL to every process of the worker, halfway through the run
+    issued = letter_count()
+    assert 2 <= issued < 14, "the worker finished before it was killed: make the run longer"
+    # Whatever the kill interrupted left nothing half-done: each issued item has its letter.
+    issued_items = db.session.scalar(
+        select(func.count()).where(
+            LetterBatchItem.batch_id == first.id,
+            LetterBatchItem.state == "issued",
+            LetterBatchItem.letter_id.is_not(None),
+        )
+    )
+    assert issued_items == issued
+
+    time.sleep(1.2)  # no progress for longer than LETTER_BATCH_STALLED_SECONDS
+    state = progress_of(anna, first.id)
+    assert state["stalled"] and not state["finished"]
+    assert "The background worker may have stopped." in state["summary"]
+    page = anna.get(f"/letters/rounds/{decided_round.round.id}").text
+    assert f"<dd data-count-missing>{14 - issued}</dd>" in page
+
+    # Running it again holds only the missing letters.
+    anna.post(f"/letters/rounds/{decided_round.round.id}/issue-all")
+    second = newest_batch()
+    assert second.id != first.id
+    assert progress_of(anna, second.id)["total"] == 14 - issued
+    start_worker(processes=2)
+    wait_until(lambda: progress_of(anna, second.id)["finished"], what="the second run")
+    assert letter_count() == 14
+    assert originals_per_application() == {a.id: 1 for a in applications}
+    assert progress_of(anna, first.id)["superseded"]
+
+
+# --- in-process: the operations one item at a time --------------------------------------------
+
+
+def test_nothing_to_issue_is_refused(decided_round, client_of):
+    decided_round(1, statuses=("approved",))
+    anna = client_of("anna@example.nl")
+    round_id = decided_round.round.id
+    anna.post(f"/letters/rounds/{round_id}/issue-all")
+    for item_id in pending_items(newest_batch().id):
+        assert issue_item(item_id) == "issued", db.session.get(LetterBatchItem, item_id).reason
+    response = anna.post(f"/letters/rounds/{round_id}/issue-all", follow_redirects=True)
+    assert "Every decided application in this round has its letter." in response.text
+    assert db.session.scalar(select(func.count(LetterBatch.id))) == 1
+
+
+def test_an_item_runs_once_and_a_letter_issued_meanwhile_is_kept(decided_round, client_of):
+    first, second = decided_round(2, statuses=("approved",))
+    batch = start_batch(decided_round.round, by=decided_round.admin, locale="en")
+    db.session.commit()
+    items = pending_items(batch.id)
+    # Someone issues the second letter by hand before the worker gets to it.
+    client_of("anna@example.nl").post(f"/letters/applications/{second.id}/issue")
+    assert [issue_item(item_id) for item_id in items] == ["issued", "skipped"]
+    assert [issue_item(item_id) for item_id in items] == ["issued", "skipped"]  # a rerun: no-op
+    assert originals_per_application() == {first.id: 1, second.id: 1}
+
+
+def test_a_stalled_run_is_superseded_and_its_rest_skipped(decided_round):
+    decided_round(3, statuses=("rejected",))
+    current_app.config["LETTER_BATCH_STALLED_SECONDS"] = 0  # the test's own app context
+    first = start_batch(decided_round.round, by=decided_round.admin, locale="nl")
+    db.session.commit()
+    old_items = pending_items(first.id)
+    issue_item(old_items[0])
+    second = start_batch(decided_round.round, by=decided_round.admin, locale="nl")
+    db.session.commit()
+    assert len(pending_items(second.id)) == 2
+    assert issue_item(old_items[1]) == "skipped"
+    reason = db.session.get(LetterBatchItem, old_items[1]).reason
+    assert reason == "Een latere poging heeft deze brief overgenomen."
+    for item_id in pending_items(second.id):
+        assert issue_item(item_id) == "issued"
+    assert letter_count() == 3
+
+
+@pytest.mark.parametrize(("who", "expected"), [("rita@example.nl", 403), (None, 302)])
+def test_only_administrators_reach_a_round_s_letters(decided_round, client_of, app, who, expected):
+    decided_round(1, statuses=("approved",))
+    batch = start_batch(decided_round.round, by=decided_round.admin, locale="nl")
+    db.session.commit()
+    client = client_of(who) if who else app.test_client()
+    round_id = decided_round.round.id
+    assert client.get(f"/letters/rounds/{round_id}").status_code == expected
+    assert client.get(f"/letters/batches/{batch.id}/progress.json").status_code == expected
+    assert client.post(f"/letters/rounds/{round_id}/issue-all").status_code == expected
+    assert db.session.scalar(select(func.count(LetterBatch.id))) == 1
+
+
+def test_unknown_round_or_run(client_of, decided_round):
+    anna = client_of("anna@example.nl")
+    assert anna.get("/letters/rounds/999999").status_code == 404
+    assert anna.post("/letters/rounds/999999/issue-all").status_code == 404
+    assert anna.get("/letters/batches/999999/progress.json").status_code == 404
