@@ -86,6 +86,7 @@ def worker_command(workers: int, max_delay: float) -> None:
     app = current_app._get_current_object()
     huey = app.extensions["huey"]
     db.engine.dispose()
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per render step
     click.echo(f"Worker: {workers} process(es) on the {queue_backend(app)} queue")
     consumer = huey.create_consumer(
         workers=workers, worker_type="process", periodic=False, max_delay=max_delay

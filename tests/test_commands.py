@@ -59,7 +59,7 @@ def test_seed_demo_is_safe_to_run_twice(app, client):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0 and "Demo data present." in result.output
     assert (count(User), count(Round), count(RubricCriterion)) == counts
-    assert count(Application) == 19
+    assert count(Application) == 21
 
     statuses = db.session.scalars(select(Application.status)).all()
     assert {s: statuses.count(s) for s in set(statuses)} == {
@@ -70,11 +70,13 @@ def test_seed_demo_is_safe_to_run_twice(app, client):
         "in_review": 2,
         "reviewed": 4,
         "decision_proposed": 1,
+        "approved": 1,
+        "rejected": 1,
     }
     references = db.session.scalars(
         select(Application.reference).where(Application.reference.is_not(None))
     ).all()
-    assert len(set(references)) == 16
+    assert len(set(references)) == 18
 
     # The round under assessment: reviews to rank, and a proposal for the second administrator.
     from fonds.reviews.models import Decision, Review
@@ -82,9 +84,9 @@ def test_seed_demo_is_safe_to_run_twice(app, client):
 
     review_round = db.session.scalar(select(Round).where(Round.name.like("Van binnenuit%")))
     rows = ranking(review_round)
-    assert [r.score is not None for r in rows].count(True) == 6
+    assert [r.score is not None for r in rows].count(True) == 8
     assert any(r.knock_out for r in rows) and any(r.disagreement for r in rows)
-    assert count(Review) == 14 and count(Decision) == 1
+    assert count(Review) == 18 and count(Decision) == 3
 
     round_ = db.session.scalar(select(Round).where(Round.name == "Verandering van binnenuit 2027"))
     assert round_.is_open()

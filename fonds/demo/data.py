@@ -335,13 +335,33 @@ DEMO_REVIEWED = [
         None,
     ),
     ("Podcast over twee werelden", ["caribbean"], "6000", Status.IN_REVIEW, "open", "open", None),
+    # Decided by two administrators, so the round's letters can be issued (Letters page).
+    (
+        "Vrouwen aan het woord in de gemeenschap",
+        ["moroccan", "turkish"],
+        "11000",
+        Status.APPROVED,
+        [5, 4, 5, 4, 4, 4, 4],
+        [4, 4, 5, 4, 4, 4, 4],
+        ("approve", "10000"),
+    ),
+    (
+        "Sportclub voor meiden",
+        ["somali"],
+        "7000",
+        Status.REJECTED,
+        [3, 2, 3, 3, 3, 3, 3],
+        [3, 3, 2, 3, 3, 2, 3],
+        ("reject", None),
+    ),
 ]
 
 
 def seed_demo_reviews() -> list[str]:
     """A closed round in the middle of its assessment: a reviewer pool, reviews in every state,
-    reviewed applications with flags to rank, and a decision waiting for a second administrator
-    (proposed by beheer@, to be confirmed by beheer2@)."""
+    reviewed applications with flags to rank, a decision waiting for a second administrator
+    (proposed by beheer@, to be confirmed by beheer2@), and an award and a rejection confirmed
+    by both, whose letters are still to be issued."""
     from fonds.reviews.models import Decision, Review, ReviewerPoolMember, ReviewScore
 
     today = utcnow().astimezone(AMSTERDAM).date()
@@ -368,6 +388,7 @@ def seed_demo_reviews() -> list[str]:
     db.session.add(round_)
     db.session.flush()
     admin = User.by_email("beheer@demo.fondsopnaam.nl")
+    second_admin = User.by_email("beheer2@demo.fondsopnaam.nl")
     reviewers = [
         User.by_email("beoordelaar@demo.fondsopnaam.nl"),
         User.by_email("beoordelaar2@demo.fondsopnaam.nl"),
@@ -445,21 +466,31 @@ def seed_demo_reviews() -> list[str]:
                         )
                     )
             db.session.add(review)
-        if status in (Status.REVIEWED, Status.DECISION_PROPOSED):
+        if status not in (Status.IN_REVIEW,):
             history.append((Status.IN_REVIEW, Status.REVIEWED, None, ""))
         if decision is not None:
             outcome, awarded = decision
-            motivation = "Sterk plan van binnenuit; de begroting kan iets lager."
+            motivation = (
+                "Sterk plan van binnenuit; de begroting kan iets lager."
+                if outcome == "approve"
+                else "Het plan laat nog niet zien hoe meiden veilig mee kunnen doen."
+            )
+            confirmed = status in (Status.APPROVED, Status.REJECTED)
             db.session.add(
                 Decision(
                     application_id=application.id,
                     outcome=outcome,
-                    amount=Decimal(awarded),
+                    amount=Decimal(awarded) if awarded else None,
                     motivation=motivation,
                     proposed_by_id=admin.id,
+                    state="confirmed" if confirmed else "proposed",
+                    decided_by_id=second_admin.id if confirmed else None,
+                    decided_at=now - timedelta(days=2) if confirmed else None,
                 )
             )
             history.append((Status.REVIEWED, Status.DECISION_PROPOSED, admin, motivation))
+            if confirmed:
+                history.append((Status.DECISION_PROPOSED, status, second_admin, ""))
         write_history(application, history, first_at=submitted)
         db.session.flush()
         created.append(f"application {application.reference} ({status.value})")
