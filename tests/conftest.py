@@ -683,3 +683,29 @@ def wait_until(condition, timeout: float = 60, interval: float = 0.05, what: str
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(interval)
+
+
+def confirmed_decision(
+    application,
+    *,
+    proposer: User,
+    decider: User,
+    amount: Decimal | None = None,
+    motivation: str = "Een sterk plan van binnenuit.",
+):
+    """A decision both administrators agreed on: an award when `amount` is given, otherwise a
+    rejection. Added to the session; the caller commits."""
+    from fonds.reviews.models import Decision
+
+    decision = Decision(
+        application_id=application.id,
+        outcome="approve" if amount is not None else "reject",
+        amount=amount,
+        motivation=motivation,
+        state="confirmed",
+        proposed_by_id=proposer.id,
+        decided_by_id=decider.id,
+        decided_at=utcnow(),
+    )
+    db.session.add(decision)
+    return decision

@@ -11,7 +11,7 @@ from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.models import Letter, LetterDownload
-from fonds.reviews.models import Decision
+from tests.conftest import confirmed_decision
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 from tests.test_browser_review_journey import open_as
 from tests.test_letters_batch import decided_round  # noqa: F401 - a fixture
@@ -34,18 +34,7 @@ def test_an_administrator_issues_a_letter_and_the_applicant_downloads_it(
         amount_requested=Decimal("9000.00"),
     )
     make_review(application, reviewer, 4)
-    db.session.add(
-        Decision(
-            application_id=application.id,
-            outcome="approve",
-            amount=Decimal("7500.00"),
-            motivation="Een sterk plan van binnenuit.",
-            state="confirmed",
-            proposed_by_id=anna.id,
-            decided_by_id=ben.id,
-            decided_at=utcnow(),
-        )
-    )
+    confirmed_decision(application, proposer=anna, decider=ben, amount=Decimal("7500.00"))
     db.session.commit()
 
     context, page = open_as(chromium, live_server, "anna@example.nl")

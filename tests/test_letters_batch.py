@@ -16,8 +16,7 @@ from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.batch import issue_item, pending_items, start_batch
 from fonds.letters.models import Letter, LetterBatch, LetterBatchItem
-from fonds.reviews.models import Decision
-from tests.conftest import wait_until
+from tests.conftest import confirmed_decision, wait_until
 from tests.pdf_text import texts
 
 _references = itertools.count(1)
@@ -49,18 +48,8 @@ def decided_round(make_user, make_organisation, make_round, make_application, ma
             if status in ("approved", "rejected"):
                 make_review(application, reviewer, 4)
                 if decision:
-                    db.session.add(
-                        Decision(
-                            application_id=application.id,
-                            outcome="approve" if status == "approved" else "reject",
-                            amount=Decimal("7500.00") if status == "approved" else None,
-                            motivation="Een sterk plan van binnenuit.",
-                            state="confirmed",
-                            proposed_by_id=anna.id,
-                            decided_by_id=ben.id,
-                            decided_at=utcnow(),
-                        )
-                    )
+                    amount = Decimal("7500.00") if status == "approved" else None
+                    confirmed_decision(application, proposer=anna, decider=ben, amount=amount)
             applications.append(application)
         db.session.commit()
         return applications

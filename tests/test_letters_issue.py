@@ -16,7 +16,7 @@ from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.models import Letter, LetterDownload
-from fonds.reviews.models import Decision
+from tests.conftest import confirmed_decision
 
 _references = itertools.count(6000)
 
@@ -42,18 +42,8 @@ def decided(make_user, make_organisation, make_round, make_application, make_rev
         )
         if status in ("approved", "rejected"):
             make_review(application, reviewer, 4)
-            db.session.add(
-                Decision(
-                    application_id=application.id,
-                    outcome="approve" if status == "approved" else "reject",
-                    amount=Decimal("7500.00") if status == "approved" else None,
-                    motivation="Een sterk plan van binnenuit.",
-                    state="confirmed",
-                    proposed_by_id=anna.id,
-                    decided_by_id=ben.id,
-                    decided_at=utcnow(),
-                )
-            )
+            amount = Decimal("7500.00") if status == "approved" else None
+            confirmed_decision(application, proposer=anna, decider=ben, amount=amount)
             db.session.commit()
         return application
 
