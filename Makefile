@@ -96,8 +96,9 @@ test-postgres:
 bench: install
 	bash tests/with_postgres.sh $(BIN)/python bench/review_bench.py
 
-# Decision letters: ms per letter against bare WeasyPrint, memory over 500 letters, 1 against 2
-# worker processes (see bench/letters_bench.py).
+# Decision letters: ms per letter against bare WeasyPrint, memory over 500 letters in one
+# process, and a round's 500 letters issued through the task queue by `flask worker` with 1
+# against 2 worker processes (see bench/letters_bench.py).
 bench-letters: install
 	$(BIN)/python bench/letters_bench.py
 
