@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from fonds.applications.models import ApplicationEvent
-from fonds.auth.models import Role
+from fonds.auth.models import Role, User
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters import fetcher as fetcher_module
@@ -216,6 +217,35 @@ def test_feedback_values_from_the_context(cast):
     db.session.commit()
     rows = letter_context(made["rejected"])["feedback"]
     assert {row.awarded_mean for row in rows} == {None}
+
+
+def test_a_round_s_shared_facts_follow_every_change(cast, make_application, make_review):
+    """The ranking and the awarded means are kept per round for the next letter of the round,
+    but a new review, a changed application or a new budget ceiling is seen at once."""
+    made = cast()
+    before = letter_context(made["rejected"])["ranking"]
+    assert (before["position"], before["scored"]) == (3, 3)
+    # A fourth application with a higher score moves the rejected one down a place.
+    extra = make_application(
+        made["rejected"].round,
+        made["rejected"].organisation,
+        status="reviewed",
+        reference="FON-2026-0099",
+        submitted_at=RECEIVED,
+    )
+    reviewer = db.session.scalar(select(User).where(User.email == "r0@example.nl"))
+    make_review(extra, reviewer, 5)
+    after = letter_context(made["rejected"])["ranking"]
+    assert (after["position"], after["scored"]) == (4, 4)
+    # A new ceiling is used at once.
+    made["rejected"].round.budget_ceiling = Decimal("300000.00")
+    db.session.commit()
+    assert letter_context(made["rejected"])["ranking"]["ceiling"] == Decimal("300000.00")
+    # Another award counts in the awarded mean of the next letter: (4 + 5 + 5) / 3.
+    extra.status = "approved"
+    db.session.commit()
+    rows = letter_context(made["rejected"])["feedback"]
+    assert rows[0].awarded_mean == pytest.approx(14 / 3)
 
 
 def test_not_admissible_letter(cast):
