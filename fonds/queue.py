@@ -45,7 +45,6 @@ def init_app(app: Flask) -> None:
 
         with app.app_context():
             item_ids = pending_items(batch_id)
-            db.session.rollback()
         for item_id in item_ids:
             issue_batch_letter(item_id)
 

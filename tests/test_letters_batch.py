@@ -250,3 +250,40 @@ def test_unknown_round_or_run(client_of, decided_round):
     assert anna.get("/letters/rounds/999999").status_code == 404
     assert anna.post("/letters/rounds/999999/issue-all").status_code == 404
     assert anna.get("/letters/batches/999999/progress.json").status_code == 404
+
+
+def test_a_letter_that_fails_or_races_does_not_hang_the_run(decided_round, monkeypatch):
+    from fonds.letters import batch as batch_module
+    from fonds.letters import operations, render
+
+    first, second = decided_round(2, statuses=("approved",))
+    batch = start_batch(decided_round.round, by=decided_round.admin, locale="en")
+    db.session.commit()
+    items = pending_items(batch.id)
+
+    # A failure of our own while rendering: recorded with a reason, nothing issued.
+    def broken(application, **options):
+        raise RuntimeError("font cache gone")
+
+    monkeypatch.setattr(render, "render_letter", broken)
+    assert issue_item(items[0]) == "failed"
+    item = db.session.get(LetterBatchItem, items[0])
+    assert item.reason == (
+        "The letter could not be made. Nothing is issued; try again or ask for help."
+    )
+    assert letter_count() == 0
+    monkeypatch.undo()
+
+    # Another process issues the same letter at the very same moment: neither check sees it,
+    # the unique index refuses the second, and the item counts as done (skipped), not failed.
+    issue_item(items[1])
+    db.session.execute(
+        LetterBatchItem.__table__.update()
+        .where(LetterBatchItem.id == items[1])
+        .values(state="pending")
+    )
+    db.session.commit()
+    monkeypatch.setattr(batch_module, "original_letter", lambda application: None)
+    monkeypatch.setattr(operations, "original_letter", lambda application: None)
+    assert issue_item(items[1]) == "skipped"
+    assert originals_per_application() == {second.id: 1}

@@ -31,26 +31,30 @@ from fonds.letters.models import (
     LetterBatch,
     LetterBatchItem,
 )
-from fonds.letters.operations import LetterRefused, issue_letter
+from fonds.letters.operations import LetterRefused, issue_letter, original_letter
 from fonds.mail.operations import send_ready_mail
 from fonds.rounds.models import Round
 
 logger = logging.getLogger(__name__)
 
 
-def missing_letters(round_: Round):
-    """A select of the ids of the round's decided applications without an (original) letter."""
-    has_letter = (
+def has_original_letter():
+    """True for an application (in the enclosing query) that has its original letter."""
+    return (
         select(Letter.id)
         .where(Letter.application_id == Application.id, Letter.replaces_id.is_(None))
         .exists()
     )
+
+
+def missing_letters(round_: Round):
+    """A select of the ids of the round's decided applications without an (original) letter."""
     return (
         select(Application.id)
         .where(
             Application.round_id == round_.id,
             Application.status.in_(list(KIND_FOR_STATUS)),
-            ~has_letter,
+            ~has_original_letter(),
         )
         .order_by(Application.reference)
     )
@@ -68,13 +72,9 @@ class LetterCounts:
 
 def letter_counts(round_: Round) -> LetterCounts:
     """How many of the round's applications are decided, and how many have their letter."""
-    has_letter = (
-        select(Letter.id)
-        .where(Letter.application_id == Application.id, Letter.replaces_id.is_(None))
-        .exists()
-    )
+    issued = func.coalesce(func.sum(case((has_original_letter(), 1), else_=0)), 0)
     decided, issued = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((has_letter, 1), else_=0)), 0)).where(
+        select(func.count(), issued).where(
             Application.round_id == round_.id, Application.status.in_(list(KIND_FOR_STATUS))
         )
     ).one()
@@ -237,13 +237,9 @@ def issue_item(item_id: int) -> str:
         db.session.commit()
         return BatchItemState.SKIPPED
     application = db.session.get(Application, item.application_id)
-    existing = db.session.scalar(
-        select(Letter.id).where(
-            Letter.application_id == application.id, Letter.replaces_id.is_(None)
-        )
-    )
+    existing = original_letter(application)
     if existing is not None:
-        _finish_item(item.id, BatchItemState.SKIPPED, letter_id=existing)
+        _finish_item(item.id, BatchItemState.SKIPPED, letter_id=existing.id)
         db.session.commit()
         return BatchItemState.SKIPPED
     # The e-mail links to the portal: outside a request, PORTAL_URL says where it lives.
@@ -254,27 +250,27 @@ def issue_item(item_id: int) -> str:
         _finish_item(item.id, BatchItemState.ISSUED, letter_id=letter.id)
         db.session.commit()
         state = BatchItemState.ISSUED
-    except LetterRefused as refused:
-        db.session.rollback()
-        _finish_item(item_id, BatchItemState.FAILED, str(refused))
-        db.session.commit()
-        state = BatchItemState.FAILED
-    except IntegrityError:  # issued by hand, or by an overlapping run, at the same moment
-        db.session.rollback()
-        _finish_item(item_id, BatchItemState.SKIPPED)
-        db.session.commit()
-        state = BatchItemState.SKIPPED
     except OperationalError:
         db.session.rollback()
         raise  # the database was briefly unavailable or locked: the queue tries again
-    except Exception:  # a failure of our own: record it, so the run does not hang
+    except Exception as error:
         db.session.rollback()
-        logger.exception("Letter batch item %s failed", item_id)
-        _finish_item(item_id, BatchItemState.FAILED, _reason(batch, "error"))
+        state, reason = _outcome_of(error, batch, item_id)
+        _finish_item(item_id, state, reason)
         db.session.commit()
-        state = BatchItemState.FAILED
     send_ready_mail()
     return state
+
+
+def _outcome_of(error: Exception, batch: LetterBatch, item_id: int) -> tuple[BatchItemState, str]:
+    """What an item that did not get its letter becomes, and why (in the starter's language)."""
+    if isinstance(error, LetterRefused):
+        return BatchItemState.FAILED, str(error)
+    if isinstance(error, IntegrityError):  # issued by hand, or by an overlapping run, just now
+        return BatchItemState.SKIPPED, ""
+    # A failure of our own: recorded, so the run does not hang on it.
+    logger.error("Letter batch item %s failed", item_id, exc_info=error)
+    return BatchItemState.FAILED, _reason(batch, "error")
 
 
 def _reason(batch: LetterBatch, what: str) -> str:
