@@ -15,6 +15,7 @@ from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.reviews.models import Decision
+from tests.conftest import confirmed_decision
 
 _references = itertools.count(8000)
 STALE = "Someone else changed this application just now. Check the page again."
@@ -244,17 +245,7 @@ def test_the_database_keeps_a_confirmed_decision_final(cast, login_as):
 
 def test_the_database_refuses_a_decision_confirmed_by_its_proposer(cast):
     anna = cast["admins"][0]
-    db.session.add(
-        Decision(
-            application_id=cast["application"].id,
-            outcome="reject",
-            motivation="Nee.",
-            state="confirmed",
-            proposed_by_id=anna.id,
-            decided_by_id=anna.id,
-            decided_at=utcnow(),
-        )
-    )
+    confirmed_decision(cast["application"], proposer=anna, decider=anna, motivation="Nee.")
     with pytest.raises(IntegrityError, match="four_eyes"):
         db.session.commit()
     db.session.rollback()

@@ -16,12 +16,11 @@ from sqlalchemy import select
 
 from fonds.applications.models import ApplicationEvent
 from fonds.auth.models import Role, User
-from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters import fetcher as fetcher_module
 from fonds.letters.context import NoLetter, letter_context
 from fonds.letters.render import LetterRenderTimeout, render_letter, render_pdf
-from fonds.reviews.models import Decision
+from tests.conftest import confirmed_decision
 from tests.pdf_text import catalog, no_space, page_count, pdfa_claim, pdftotext, texts
 
 LETTER_DATE = date(2027, 3, 12)
@@ -80,22 +79,17 @@ def cast(make_user, make_organisation, make_round, make_application, make_review
         make_review(made["award_low"], rosa, 4)
         make_review(made["award_low"], karel, 4)
         make_review(made["award_high"], rosa, 5)
-        for name, outcome, amount, decision_motivation in [
-            ("rejected", "reject", None, motivation),
-            ("award_low", "approve", Decimal("7500.00"), "Sterk plan, iets lagere begroting."),
-            ("award_high", "approve", Decimal("9000.00"), "Uitstekend plan."),
+        for name, amount, decision_motivation in [
+            ("rejected", None, motivation),
+            ("award_low", Decimal("7500.00"), "Sterk plan, iets lagere begroting."),
+            ("award_high", Decimal("9000.00"), "Uitstekend plan."),
         ]:
-            db.session.add(
-                Decision(
-                    application_id=made[name].id,
-                    outcome=outcome,
-                    amount=amount,
-                    motivation=decision_motivation,
-                    state="confirmed",
-                    proposed_by_id=anna.id,
-                    decided_by_id=ben.id,
-                    decided_at=utcnow(),
-                )
+            confirmed_decision(
+                made[name],
+                proposer=anna,
+                decider=ben,
+                amount=amount,
+                motivation=decision_motivation,
             )
         db.session.add(
             ApplicationEvent(

@@ -10,8 +10,8 @@ import pytest
 from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
-from fonds.reviews.models import Decision
 from fonds.reviews.scores import calibration_details, ranking
+from tests.conftest import confirmed_decision
 
 _references = itertools.count(7000)
 
@@ -226,17 +226,12 @@ def test_ranking_cumulative_amount_and_funding_line(setting, reviewed, make_revi
     make_review(rejected, a, [5, 5, 5, 5, 5, 5, 4])
     awarded = reviewed(status="approved", amount_requested=Decimal("9000.00"))
     make_review(awarded, a, 4)
-    db.session.add(
-        Decision(
-            application_id=awarded.id,
-            outcome="approve",
-            amount=Decimal("6000.00"),
-            motivation="Goed plan.",
-            state="confirmed",
-            proposed_by_id=first_admin.id,
-            decided_by_id=second_admin.id,
-            decided_at=utcnow(),
-        )
+    confirmed_decision(
+        awarded,
+        proposer=first_admin,
+        decider=second_admin,
+        amount=Decimal("6000.00"),
+        motivation="Goed plan.",
     )
     db.session.commit()
     fits = reviewed(amount_requested=Decimal("5000.00"))
