@@ -13,6 +13,7 @@ from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.letters import bp
 from fonds.letters.batch import Progress, batch_progress, latest_batch, letter_counts, start_batch
+from fonds.letters.issue_views import decision_page
 from fonds.letters.models import LetterBatch
 from fonds.letters.operations import LetterRefused
 from fonds.permissions import role_required
@@ -21,9 +22,7 @@ from fonds.rounds.views import load_round
 
 
 def failure_url(failure) -> str:
-    if failure.status == "not_admissible":
-        return url_for("screening.application", application_id=failure.application_id)
-    return url_for("decisions.application", application_id=failure.application_id)
+    return decision_page(failure.application_id, failure.status)
 
 
 def summary(progress: Progress) -> str:

@@ -23,10 +23,16 @@ def template_letters_of(application) -> list[Letter]:
     return letters_of(application)
 
 
+def decision_page(application_id: int, status: str) -> str:
+    """Where an application's letter is issued: the screening page for not admissible, the
+    decision page otherwise."""
+    if status == "not_admissible":
+        return url_for("screening.application", application_id=application_id)
+    return url_for("decisions.application", application_id=application_id)
+
+
 def back_to(application) -> str:
-    if application.status == "not_admissible":
-        return url_for("screening.application", application_id=application.id)
-    return url_for("decisions.application", application_id=application.id)
+    return decision_page(application.id, application.status)
 
 
 @bp.route("/applications/<int:application_id>/issue", methods=["POST"])
