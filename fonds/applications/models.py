@@ -171,6 +171,12 @@ class Application(db.Model):
     # Declarations, given when submitting
     declared_truthful: Mapped[bool] = mapped_column(default=False)
     declared_privacy: Mapped[bool] = mapped_column(default=False)
+    # May the fund publish an award (organisation, project title, amount)? Asked when sending;
+    # no unless the applicant says yes.
+    publication_consent: Mapped[bool] = mapped_column(default=False)
+    # When the applicant was told the decision: the moment its letter was issued. Until then
+    # the applying organisation sees that a decision is being made, never the outcome.
+    decision_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # Typed values that did not pass validation yet, per step, so leaving a step loses nothing.
     pending_input: Mapped[dict] = mapped_column(JSON, default=dict)
