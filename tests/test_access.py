@@ -109,8 +109,13 @@ ROUTES = [
     ("POST", "/applications/{app}/submit", MEMBERS_ONLY | {"applicant": 422}),
     # Not sent yet: to the status page.
     ("GET", "/applications/{app}/sent", MEMBERS_ONLY | {"applicant": 302}),
-    ("GET", "/applications/{app}/withdraw", MEMBERS_ONLY),
+    # A draft is deleted, not withdrawn: back to its page with a message. {sent} can be.
+    ("GET", "/applications/{app}/withdraw", MEMBERS_ONLY | {"applicant": 302}),
     ("POST", "/applications/{app}/withdraw", MEMBERS_ONLY | {"applicant": 302}),
+    ("GET", "/applications/{sent}/withdraw", MEMBERS_AND_ADMINS | {"admin": 302}),
+    ("GET", "/applications/{app}/delete", MEMBERS_ONLY),
+    ("POST", "/applications/{app}/delete", MEMBERS_ONLY | {"applicant": 302}),
+    ("GET", "/applications/{sent}/delete", MEMBERS_AND_ADMINS | {"applicant": 302, "admin": 302}),
     ("GET", "/applications/{app}/attachments", MEMBERS_ONLY),
     # Posting without a file asks for one (422).
     ("POST", "/applications/{app}/attachments", MEMBERS_ONLY | {"applicant": 422}),
@@ -180,6 +185,8 @@ ROUTES = [
     ("GET", "/decisions/{app}", ADMIN_ONLY | {"admin": 404}),
     ("POST", "/decisions/{sent}/propose", ADMIN_ONLY | {"admin": 422}),
     ("POST", "/decisions/{app}/propose", ADMIN_ONLY | {"admin": 404}),
+    # Without a proposal there is nothing to confirm: back to the decision page with a message.
+    ("GET", "/decisions/{sent}/confirm", ADMIN_ONLY | {"admin": 302}),
     ("POST", "/decisions/{sent}/confirm", ADMIN_ONLY | {"admin": 302}),
     ("POST", "/decisions/{sent}/send-back", ADMIN_ONLY | {"admin": 422}),
     # Letter previews are for administrators; an application without a decided status has no

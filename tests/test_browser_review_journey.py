@@ -122,7 +122,7 @@ def test_screen_assign_review_rank_propose_confirm(
     anna.get_by_label("Bedrag dat u toekent").fill("8.000,00")
     anna.get_by_role("button", name="Stel dit besluit voor").click()
     expect(anna.locator("main")).to_contain_text("Een tweede beheerder moet het bevestigen.")
-    expect(anna.get_by_role("button", name="Bevestigen: toekennen")).to_have_count(0)
+    expect(anna.get_by_role("link", name="Bevestigen: toekennen")).to_have_count(0)
     anna_context.close()
 
     # Ben, the second pair of eyes, confirms.
@@ -130,7 +130,12 @@ def test_screen_assign_review_rank_propose_confirm(
     ben.goto(live_server + f"/decisions/{application.id}")
     expect(ben.locator("main")).to_contain_text("Anna Admin stelt voor: toekennen.")
     assert_accessible(ben, "decision page, proposed")
-    ben.get_by_role("button", name="Bevestigen: toekennen").click()
+    ben.get_by_role("link", name="Bevestigen: toekennen").click()
+    # Final, so it asks first: the proposal once more, and the button that confirms.
+    expect(ben.get_by_role("heading", level=1)).to_have_text("Besluit bevestigen")
+    expect(ben.locator(".confirm-outcome")).to_contain_text("€\xa08.000,00")
+    assert_accessible(ben, "confirmation of the decision")
+    ben.get_by_role("button", name="Ja, bevestigen: toekennen").click()
     expect(ben.locator("main")).to_contain_text("Het besluit over FON-2027-0042 staat vast")
     assert_accessible(ben, "decision page, final")
     ben_context.close()

@@ -115,6 +115,15 @@ def test_propose_then_a_second_administrator_confirms(cast, login_as, mailbox, c
     assert "Sterk plan" not in status_page
 
     mailbox.clear()
+    # Confirming is final, so the page asks first; asking is not doing.
+    db.session.refresh(application)
+    page = ben.get(f"/decisions/{application.id}").text
+    assert f'href="/decisions/{application.id}/confirm?version={application.version}"' in page
+    ask = ben.get(f"/decisions/{application.id}/confirm?version={application.version}")
+    assert ask.status_code == 200
+    assert "When you confirm, the decision is final" in ask.text
+    assert "Yes, confirm: award" in ask.text and "7,500.00" in ask.text
+    assert state(application) == Status.DECISION_PROPOSED
     response = confirm(ben, application)
     assert "is final: awarded" in response.text
     assert state(application) == Status.APPROVED
@@ -126,11 +135,10 @@ def test_propose_then_a_second_administrator_confirms(cast, login_as, mailbox, c
         "approved",
         cast["admins"][1].id,
     )
-    message = mailbox.last_to("fatima@example.nl")
-    body = mailbox.body(message)
-    assert f"/applications/{application.id}" in body
-    # Discreet by default: no title, no topic.
-    assert "Gesprekken" not in body + message["Subject"]
+    # The applicant learns the decision from the letter: no e-mail, no outcome until then.
+    assert mailbox.to("fatima@example.nl") == []
+    status_page = member.get(f"/applications/{application.id}").text
+    assert "Decision being made" in status_page and "Awarded" not in status_page
 
 
 def test_amount_rules_and_missing_motivation(cast, login_as):

@@ -14,7 +14,6 @@ from fonds.applications.attachments import AttachmentRefused
 from fonds.applications.forms import AttachmentForm
 from fonds.applications.models import Application, Attachment
 from fonds.applications.operations import record_view
-from fonds.applications.steps import previous_step
 from fonds.applications.views import load_application, may_change_step, step_context
 from fonds.extensions import db
 from fonds.reviews.operations import reviewer_may_read
@@ -48,12 +47,13 @@ def render_step(application: Application, form: AttachmentForm, status: int = 20
 
 
 def after_saving(application: Application):
-    """Where the step's buttons lead: on to checking, back to the previous step, or here."""
+    """Where the step's buttons lead: on to checking, back to the previous step that may change
+    now, or here."""
     if "next" in request.form:
         return redirect(url_for("applications.check", application_id=application.id))
-    if "previous" in request.form:
-        step = previous_step(ops.STEP)
-        return redirect(url_for("applications.step", application_id=application.id, step=step))
+    previous = step_context(application, ops.STEP)["previous"]
+    if "previous" in request.form and previous:
+        return redirect(url_for("applications.step", application_id=application.id, step=previous))
     return redirect(url_for("applications.attachments", application_id=application.id))
 
 

@@ -20,7 +20,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from fonds.applications.models import BUDGET_CATEGORIES, COMMUNITIES, FOCUS_LABELS
@@ -226,9 +231,27 @@ class SubmitForm(FlaskForm):
         ],
     )
 
+    publication_consent = RadioField(
+        _l("May we publish it if your application is awarded?"),
+        description=_l(
+            "We would then publish the name of your organisation, the title of your project and "
+            "the amount. Never anything about participants or communities. If you choose no, "
+            "we publish nothing."
+        ),
+        choices=[
+            SelectChoice("no", _l("No, do not publish anything")),
+            SelectChoice("yes", _l("Yes, you may publish it")),
+        ],
+        default="no",  # no answer is a no
+    )
+
+    @property
+    def consents_to_publication(self) -> bool:
+        return self.publication_consent.data == "yes"
+
 
 class WithdrawForm(FlaskForm):
-    pass
+    """A confirmation step only: withdrawing an application, deleting a draft."""
 
 
 class AttachmentForm(FlaskForm):

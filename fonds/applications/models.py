@@ -73,22 +73,25 @@ STATUS_EXPLANATIONS = {
         "We need more information from you. Read our question, change your application and "
         "send it again before the deadline."
     ),
-    Status.NOT_ADMISSIBLE: _l(
-        "We cannot handle your application. You will receive a letter that explains why."
-    ),
+    Status.NOT_ADMISSIBLE: _l("We do not handle your application. Our letter explains why."),
     Status.IN_REVIEW: _l(
         "Your application meets the conditions. Independent reviewers are now assessing it."
     ),
     Status.REVIEWED: _l("The reviewers have assessed your application. We will make a decision."),
     Status.DECISION_PROPOSED: _l(
-        "We are making a decision. Two people of the fund check every decision."
+        "We are making a decision about your application. You will get an e-mail as soon as "
+        "our letter with the decision is ready."
     ),
-    Status.APPROVED: _l("Your application is awarded. You will receive a letter with details."),
-    Status.REJECTED: _l(
-        "Your application is rejected. You will receive a letter that explains why."
+    Status.APPROVED: _l(
+        "We award your application. Our letter says what this means: the amount, the "
+        "conditions and the payments."
     ),
+    Status.REJECTED: _l("We reject your application. Our letter explains why."),
     Status.WITHDRAWN: _l("You have withdrawn this application. We will not handle it."),
 }
+
+# Statuses that are a decision about the application, made known to the applicant by a letter.
+DECIDED = frozenset({Status.APPROVED, Status.REJECTED, Status.NOT_ADMISSIBLE})
 
 STATUS_VALUES = ", ".join(f"'{s.value}'" for s in Status)
 
@@ -231,6 +234,30 @@ class Application(db.Model):
         return Status(self.status)
 
     @property
+    def applicant_state(self) -> Status:
+        """The status as the applying organisation sees it: a decision is known from its letter,
+        so until the letter is issued it reads as a decision being made."""
+        if self.state in DECIDED and self.decision_published_at is None:
+            return Status.DECISION_PROPOSED
+        return self.state
+
+    def state_for(self, user) -> Status:
+        """The status this person may see: members of the applying organisation see
+        `applicant_state`, the fund sees the status itself."""
+        if user.is_authenticated and user.belongs_to(self.organisation):
+            return self.applicant_state
+        return self.state
+
+    def history_for(self, user) -> list[ApplicationEvent]:
+        """The history entries this person may see, newest first. The applying organisation
+        does not see the fund's internal steps' messages (see ApplicationEvent.internal), and
+        sees a decision only once its letter is issued."""
+        events = list(reversed(self.events))
+        if self.state_for(user) == self.state:
+            return events
+        return [event for event in events if Status(event.to_status) not in DECIDED]
+
+    @property
     def budget_total(self) -> Decimal:
         return sum((line.amount for line in self.budget_lines), Decimal("0.00"))
 
@@ -266,12 +293,35 @@ class Application(db.Model):
             and self.state in (Status.DRAFT, Status.INFO_REQUESTED)
         )
 
-    def can_withdraw(self, user) -> bool:
+    # Workflow steps: pages ask the workflow table (a dry run of every check of
+    # apply_transition), never the status, so a page shows a button exactly when the step
+    # behind it would be allowed.
+
+    def may(self, name: str, user) -> bool:
+        """Whether this person may make the transition `name` now."""
+        return self.why_not(name, user) is None
+
+    def why_not(self, name: str, user) -> str | None:
+        """Why this person may not make the transition `name` now (for the person), or None."""
+        from fonds.applications.workflow import refusal
+
+        return refusal(self, name, user)
+
+    def is_at(self, name: str) -> bool:
+        """Whether the transition `name` starts from the current status (whoever may make it):
+        a page then explains why a person cannot take the step instead of staying silent."""
+        from fonds.applications.workflow import TRANSITIONS
+
+        return self.state in TRANSITIONS[name].sources
+
+    def can_delete(self, user) -> bool:
+        """A draft is the organisation's own: its members may delete it (it was never sent, so
+        there is nothing to withdraw)."""
         return (
             user.is_authenticated
             and user.belongs_to(self.organisation)
-            and self.state
-            in (Status.DRAFT, Status.SUBMITTED, Status.INFO_REQUESTED, Status.IN_REVIEW)
+            and self.state == Status.DRAFT
+            and self.submitted_at is None
         )
 
     def editable_steps(self) -> set[str] | None:

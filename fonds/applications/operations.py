@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -20,6 +20,7 @@ from fonds.applications.models import (
     ApplicationView,
     InfoRequest,
     ReferenceCounter,
+    RescuedInput,
     Status,
 )
 from fonds.applications.workflow import TransitionRefused, apply_transition
@@ -86,8 +87,12 @@ def notify_members(application: Application, template: str, **context) -> None:
         )
 
 
-def submit_application(application: Application, *, by: User) -> None:
-    """Send a complete draft while its round is open; it gets its reference number."""
+def submit_application(
+    application: Application, *, by: User, publication_consent: bool = False
+) -> None:
+    """Send a complete draft while its round is open; it gets its reference number. The
+    declarations were ticked; `publication_consent` is the applicant's answer to whether the
+    fund may publish an award."""
     apply_transition(application, "submit", by=by)
     now = utcnow()
     with db.session.no_autoflush:  # status, reference and moment are written together
@@ -95,20 +100,62 @@ def submit_application(application: Application, *, by: User) -> None:
     application.submitted_at = now
     application.declared_truthful = True
     application.declared_privacy = True
+    application.publication_consent = publication_consent
     application.organisation_snapshot = application.organisation.snapshot()
     db.session.flush()
     notify_members(application, "application_received")
 
 
-def resubmit_application(application: Application, *, by: User) -> None:
-    """Send the application again after the fund asked for more information."""
+def resubmit_application(
+    application: Application, *, by: User, publication_consent: bool = False
+) -> None:
+    """Send the application again after the fund asked for more information (also after the
+    deadline, as long as the fund has not stopped handling it)."""
     request = application.open_info_request
     apply_transition(application, "resubmit", by=by)
     if request is not None:
         request.resolved_at = utcnow()
+    application.publication_consent = publication_consent
     application.organisation_snapshot = application.organisation.snapshot()
     db.session.flush()
     notify_members(application, "application_received")
+
+
+def send_transition(application: Application) -> str | None:
+    """Which sending step starts from the application's status: sending a draft, sending it
+    again after a question, or none."""
+    for name in ("resubmit", "submit"):
+        if application.is_at(name):
+            return name
+    return None
+
+
+def send_application(
+    application: Application, *, by: User, publication_consent: bool = False
+) -> None:
+    """Send the application: the first time, or again after the fund asked a question."""
+    if send_transition(application) == "resubmit":
+        resubmit_application(application, by=by, publication_consent=publication_consent)
+    else:
+        submit_application(application, by=by, publication_consent=publication_consent)
+
+
+def delete_draft(application: Application, *, by: User) -> list:
+    """Delete a draft that was never sent, with its budget, attachments and history. Returns
+    the paths of the attachments' files, to remove after the commit (a failed commit must not
+    lose the files of rows that still exist)."""
+    from fonds.applications.attachments import stored_path
+
+    if not application.can_delete(by):
+        raise TransitionRefused(_("Only a draft that was never sent can be deleted."))
+    paths = [stored_path(attachment) for attachment in application.attachments]
+    # Rows without a relationship go explicitly (SQLite does not enforce ON DELETE CASCADE).
+    for table in (RescuedInput, ApplicationView):
+        db.session.execute(delete(table).where(table.application_id == application.id))
+    db.session.delete(application)
+    db.session.flush()
+    logger.info("Draft application %s deleted by user %s", application.id, by.id)
+    return paths
 
 
 def withdraw_application(application: Application, *, by: User, reason: str = "") -> None:
@@ -149,11 +196,10 @@ def mark_eligible(application: Application, *, by: User) -> None:
 
 
 def mark_not_admissible(application: Application, *, by: User, reason: str) -> None:
-    """Screening: the application does not meet the conditions; the reason is required and is
-    shown to the applicant (the letter follows in a later step)."""
+    """Screening: the application does not meet the conditions; the reason is required. The
+    applicant learns it from the letter, which says the reason."""
     apply_transition(application, "screen_not_admissible", by=by, message=reason.strip())
-    db.session.flush()
-    notify_members(application, "application_not_admissible")
+    db.session.flush()  # the applicant hears of it from the letter (letters.issue_letter)
     logger.info("Application %s screened not admissible by user %s", application.id, by.id)
 
 
@@ -179,8 +225,7 @@ def expire_info_requests(now: datetime) -> list[Application]:
         apply_transition(application, "expire_info", by=None, message=message)
         if request is not None:
             request.resolved_at = now
-        db.session.flush()
-        notify_members(application, "application_not_admissible")
+        db.session.flush()  # the applicant hears of it from the letter
         logger.info("Application %s expired: information not received in time", application.id)
     return applications
 

@@ -13,9 +13,10 @@ from werkzeug.datastructures import MultiDict
 from fonds.applications import bp, rescue
 from fonds.applications import operations as ops
 from fonds.applications.forms import SubmitForm, WithdrawForm
-from fonds.applications.models import Application, Status
+from fonds.applications.models import DECIDED, Application, Status
 from fonds.applications.steps import (
     BY_KEY,
+    STEP_KEYS,
     STEPS,
     build_form,
     keep_pending,
@@ -102,15 +103,30 @@ def start():
     return redirect(url_for("applications.step", application_id=application.id, step=STEPS[0].key))
 
 
+def changeable_steps(application: Application) -> list[str]:
+    """The steps this person may change now (all of a draft; the ones the fund named while it
+    asks for more information)."""
+    return [step.key for step in STEPS[:-1] if may_change_step(application, step.key)]
+
+
 def step_context(application: Application, step: str) -> dict:
+    """What a step's page needs. "Save and continue" and "Save and go back" lead to the next
+    and the previous step that may change now, and from the last one to checking and sending:
+    while the fund asks for more information, the steps it did not name are passed by."""
+    open_steps = set(changeable_steps(application)) | {"submit"}
+    later = [key for key in STEP_KEYS[STEP_KEYS.index(step) + 1 :] if key in open_steps]
+    earlier = [key for key in STEP_KEYS[: STEP_KEYS.index(step)] if key in open_steps]
+    if not application.can_edit(current_user):
+        later, earlier = [next_step(step)], [previous_step(step)]
     return {
         "application": application,
         "steps": STEPS,
         "current": BY_KEY[step],
-        "previous": previous_step(step),
-        "next": next_step(step),
+        "previous": earlier[-1] if earlier else None,
+        "next": later[0] if later else None,
         "editable": may_change_step(application, step),
         "info_request": application.open_info_request,
+        "now": utcnow(),
     }
 
 
@@ -221,6 +237,21 @@ def validate_step(step: str, application: Application, form) -> bool:
     return valid
 
 
+def render_check(application: Application, form: SubmitForm, status_code: int = 200):
+    """The check page: everything entered, what is missing, and sending when the workflow
+    allows this person to send now."""
+    context = step_context(application, "submit")
+    context["editable"] = application.can_edit(current_user)
+    return render_template(
+        "applications/check.html",
+        form=form,
+        missing=missing_items(application),
+        send=ops.send_transition(application),
+        changeable=changeable_steps(application),
+        **context,
+    ), status_code
+
+
 @bp.route("/<int:application_id>/check")
 @login_required
 def check(application_id: int):
@@ -228,38 +259,29 @@ def check(application_id: int):
     application = load_application(application_id)
     ops.record_view(application, current_user, "check")
     db.session.commit()
-    return render_template(
-        "applications/check.html",
-        form=SubmitForm(),
-        missing=missing_items(application),
-        **step_context(application, "submit"),
-    )
+    form = SubmitForm()
+    form.publication_consent.data = "yes" if application.publication_consent else "no"
+    return render_check(application, form)
 
 
 @bp.route("/<int:application_id>/submit", methods=["POST"])
 @login_required
 def submit(application_id: int):
+    """Send the application: the first time, or again after the fund asked a question."""
     application = load_application(application_id)
     form = SubmitForm()
-    missing = missing_items(application)
     if form.validate_on_submit():
         try:
-            if application.state == Status.INFO_REQUESTED:
-                ops.resubmit_application(application, by=current_user)
-            else:
-                ops.submit_application(application, by=current_user)
+            ops.send_application(
+                application, by=current_user, publication_consent=form.consents_to_publication
+            )
         except TransitionRefused as refused:
             db.session.rollback()
             form.form_errors.append(str(refused))
         else:
             db.session.commit()
             return redirect(url_for("applications.sent", application_id=application.id))
-    return render_template(
-        "applications/check.html",
-        form=form,
-        missing=missing,
-        **step_context(application, "submit"),
-    ), 422
+    return render_check(application, form, 422)
 
 
 @bp.route("/<int:application_id>/sent")
@@ -283,6 +305,9 @@ def status(application_id: int):
         application=application,
         info_request=application.open_info_request,
         steps=STEPS,
+        changeable=changeable_steps(application),
+        send=ops.send_transition(application),
+        now=utcnow(),
     )
 
 
@@ -291,16 +316,44 @@ def status(application_id: int):
 def withdraw(application_id: int):
     """Withdraw an application that has not been decided, after a confirmation step."""
     application = load_application(application_id)
-    if not application.can_withdraw(current_user):
-        flash(_("This application can no longer be withdrawn."), "error")
+    refusal = application.why_not("withdraw", current_user)
+    if refusal:
+        flash(refusal, "error")
         return redirect(url_for("applications.status", application_id=application.id))
     form = WithdrawForm()
     if form.validate_on_submit():
-        ops.withdraw_application(application, by=current_user)
-        db.session.commit()
-        flash(_("Your application is withdrawn."), "success")
+        try:
+            ops.withdraw_application(application, by=current_user)
+            db.session.commit()
+        except TransitionRefused as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+        else:
+            flash(_("Your application is withdrawn."), "success")
         return redirect(url_for("applications.status", application_id=application.id))
     return render_template("applications/withdraw.html", application=application, form=form)
+
+
+@bp.route("/<int:application_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(application_id: int):
+    """Delete a draft that was never sent, after a confirmation step; its files go too."""
+    from fonds.applications.attachments import remove_file
+
+    application = load_application(application_id)
+    if not application.can_delete(current_user):
+        flash(_("Only a draft that was never sent can be deleted."), "error")
+        return redirect(url_for("applications.status", application_id=application.id))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        title = application.display_title
+        paths = ops.delete_draft(application, by=current_user)
+        db.session.commit()
+        for path in paths:
+            remove_file(path)
+        flash(_("The draft %(title)s is deleted.", title=title), "success")
+        return redirect(url_for("applications.dashboard"))
+    return render_template("applications/delete.html", application=application, form=form)
 
 
 @bp.app_context_processor
@@ -328,6 +381,7 @@ def application_labels() -> dict:
         return str(BUDGET_CATEGORIES.get(key, key))
 
     return {
+        "decided": DECIDED,
         "status_label": status_label,
         "community_labels": community_labels,
         "focus_label": focus_label,

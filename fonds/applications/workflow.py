@@ -36,8 +36,11 @@ class Transition:
     # Returns a message when the transition may not happen, None when it may. It gets the
     # application and the acting person (None for SYSTEM).
     guard: Callable[[Application, User | None], str | None] | None = None
-    # When set, the history entry must say why, and this is the message when it does not.
-    reason_required: str | None = None
+    # When set, the history entry must say why, and this returns the message when it does not.
+    reason_required: Callable[[], str] | None = None
+    # When set, the message when the application's status is not one the transition starts
+    # from (otherwise a general one that names the status).
+    not_now: Callable[[], str] | None = None
 
 
 def reason_not_admissible() -> str:
@@ -50,6 +53,10 @@ def reason_decision() -> str:
 
 def reason_send_back() -> str:
     return _("Give the reason why you send the proposal back.")
+
+
+def cannot_withdraw_now() -> str:
+    return _("This application can no longer be withdrawn.")
 
 
 def round_is_open(application: Application, by: User | None = None) -> str | None:
@@ -206,9 +213,11 @@ TRANSITIONS = {
         ),
         Transition(
             "withdraw",
-            frozenset({Status.DRAFT, Status.SUBMITTED, Status.INFO_REQUESTED, Status.IN_REVIEW}),
+            # A draft was never sent: it is deleted, not withdrawn (operations.delete_draft).
+            frozenset({Status.SUBMITTED, Status.INFO_REQUESTED, Status.IN_REVIEW}),
             Status.WITHDRAWN,
             MEMBER,
+            not_now=cannot_withdraw_now,
         ),
     ]
 }
@@ -228,6 +237,30 @@ def may_act(transition: Transition, application: Application, user: User | None)
     return False
 
 
+def refusal(
+    application: Application, name: str, by: User | None, *, message: str | None = None
+) -> str | None:
+    """Why this person (None: the system) may not make the transition now, or None when they
+    may. Runs every check of `apply_transition` and changes nothing, so a page can show a button
+    exactly when the step behind it would succeed. `message` is the reason typed with the step;
+    a dry run for a page passes none, since the person has not typed it yet."""
+    transition = TRANSITIONS[name]
+    if not may_act(transition, application, by):
+        return _("You may not do this with this application.")
+    if application.state not in transition.sources:
+        if transition.not_now is not None:
+            return transition.not_now()
+        return _(
+            "This is not possible now: the application is %(status)s.",
+            status=application.state.label.lower(),
+        )
+    if transition.reason_required is not None and message is not None and not message.strip():
+        return transition.reason_required()
+    if transition.guard is not None:
+        return transition.guard(application, by)
+    return None
+
+
 def apply_transition(
     application: Application, name: str, *, by: User | None, message: str = ""
 ) -> ApplicationEvent:
@@ -235,21 +268,9 @@ def apply_transition(
     change nothing. Writes the history entry; the caller commits. `by` is the acting person, or
     None for a SYSTEM transition (the history entry then has no actor)."""
     transition = TRANSITIONS[name]
-    if not may_act(transition, application, by):
-        raise TransitionRefused(_("You may not do this with this application."))
-    if application.state not in transition.sources:
-        raise TransitionRefused(
-            _(
-                "This is not possible now: the application is %(status)s.",
-                status=application.state.label.lower(),
-            )
-        )
-    if transition.reason_required is not None and not message.strip():
-        raise TransitionRefused(transition.reason_required())
-    if transition.guard is not None:
-        problem = transition.guard(application, by)
-        if problem:
-            raise TransitionRefused(problem)
+    problem = refusal(application, name, by, message=message)
+    if problem:
+        raise TransitionRefused(problem)
     event = ApplicationEvent(
         application=application,
         actor_id=by.id if by is not None else None,

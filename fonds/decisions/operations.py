@@ -10,7 +10,6 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from fonds.applications.models import Application
-from fonds.applications.operations import notify_members
 from fonds.applications.workflow import TransitionRefused, apply_transition, current_decision
 from fonds.auth.models import User
 from fonds.columns import utcnow
@@ -54,8 +53,9 @@ def propose(
 
 
 def confirm(application: Application, *, by: User) -> Decision:
-    """The second administrator confirms the proposal: the application is awarded or rejected,
-    the decision is final from now on, and the applicant is told a decision is available."""
+    """The second administrator confirms the proposal: the application is awarded or rejected
+    and the decision is final from now on. The applicant learns it from the letter
+    (letters.issue_letter), not before."""
     decision = current_decision(application)
     name = (
         "confirm_approval"
@@ -69,7 +69,6 @@ def confirm(application: Application, *, by: User) -> Decision:
     decision.decided_by_id = by.id
     decision.decided_at = utcnow()
     db.session.flush()
-    notify_members(application, "decision_available")
     logger.info("Decision %s confirmed by user %s", decision.id, by.id)
     return decision
 

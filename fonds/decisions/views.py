@@ -3,17 +3,17 @@ the four-eyes actions (propose; confirm or send back)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from fonds.actions import forms_at_version, run_action
+from fonds.actions import forms_at_version, run_action, stale_message
 from fonds.applications import operations as application_ops
-from fonds.applications.models import Application
+from fonds.applications.models import Application, Status
 from fonds.applications.views import load_application
-from fonds.applications.workflow import current_decision, has_conflict
+from fonds.applications.workflow import current_decision
 from fonds.auth.models import Role
 from fonds.decisions import bp
 from fonds.decisions import operations as ops
@@ -21,8 +21,20 @@ from fonds.decisions.forms import ConfirmForm, ProposeForm, SendBackForm
 from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.ranking.views import flag_labels
-from fonds.reviews.models import Decision, Review
+from fonds.reviews.models import Decision, DecisionState, Outcome, Review
 from fonds.reviews.scores import calibration_details, scores_of
+
+
+@bp.app_template_global("awarded_amount")
+def awarded_amount(application: Application):
+    """The amount of the application's confirmed award, or None (no award, or not decided)."""
+    return db.session.scalar(
+        select(Decision.amount).where(
+            Decision.application_id == application.id,
+            Decision.state == DecisionState.CONFIRMED.value,
+            Decision.outcome == Outcome.APPROVE.value,
+        )
+    )
 
 
 def reviews_of(application: Application) -> list[Review]:
@@ -63,7 +75,7 @@ def render_page(application: Application, status_code: int = 200, **forms):
         criteria=application.round.criteria,
         decisions=decisions,
         proposal=current_decision(application),
-        conflict=has_conflict(current_user, application),
+        final=application.state in (Status.APPROVED, Status.REJECTED),
         flag_labels=flag_labels(),
         **context,
     ), status_code
@@ -112,11 +124,37 @@ def propose(application_id: int):
     return redirect(page_of(application))
 
 
-@bp.route("/<int:application_id>/confirm", methods=["POST"])
+def confirming_transition(application: Application) -> str:
+    """The confirmation that matches the proposal: of an award, or of a rejection."""
+    proposal = current_decision(application)
+    if proposal is not None and proposal.outcome == Outcome.APPROVE.value:
+        return "confirm_approval"
+    return "confirm_rejection"
+
+
+@bp.route("/<int:application_id>/confirm", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def confirm(application_id: int):
+    """Confirming is final, so it asks first: GET shows the proposal once more with the
+    confirm button (carrying the version the person saw); POST confirms."""
     application = load_application(application_id)
     form = ConfirmForm(prefix="confirm")
+    if request.method == "GET":
+        shown = request.args.get("version", str(application.version))
+        if shown != str(application.version):
+            flash(stale_message(), "error")
+            return redirect(page_of(application))
+        refusal = application.why_not(confirming_transition(application), current_user)
+        if refusal:
+            flash(refusal, "error")
+            return redirect(page_of(application))
+        form.version.data = str(application.version)
+        return render_template(
+            "decisions/confirm.html",
+            application=application,
+            proposal=current_decision(application),
+            confirm_form=form,
+        )
     refused = run_action(
         application,
         form,
@@ -128,7 +166,8 @@ def confirm(application_id: int):
         return refused
     flash(
         _(
-            "The decision about %(reference)s is final: %(status)s. The applicant is told.",
+            "The decision about %(reference)s is final: %(status)s. The applicant learns it "
+            "from the letter: issue it below.",
             reference=application.reference,
             status=application.state.label.lower(),
         ),

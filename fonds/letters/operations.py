@@ -7,11 +7,13 @@ import hashlib
 import logging
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fonds.applications.models import Application
 from fonds.applications.operations import notify_members
 from fonds.auth.models import User
+from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.context import NoLetter, confirmed_decision
 from fonds.letters.models import KIND_FOR_STATUS, Letter, LetterDownload
@@ -89,9 +91,26 @@ def issue_letter(
     )
     db.session.add(letter)
     db.session.flush()
+    if replaces is None:
+        publish_decision(application)
     notify_members(application, "letter_available")
     logger.info("Letter %s issued for application %s by user %s", letter.id, application.id, by.id)
     return letter
+
+
+def publish_decision(application: Application) -> None:
+    """The applicant learns the decision from its letter: from now on the applying
+    organisation sees the outcome. Written without the application's version counter: nothing
+    the fund's forms show of the application changes, so their forms stay valid (and a round's
+    letters, which read the round's versions, are not made to recompute its ranking)."""
+    now = utcnow()
+    db.session.execute(
+        update(Application)
+        .where(Application.id == application.id)
+        .values(decision_published_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(application, "decision_published_at", now)
 
 
 def record_download(letter: Letter, user: User) -> LetterDownload:

@@ -32,6 +32,18 @@ SCREENING_STATUSES = [
 ]
 
 
+# Statuses with scores, reviews and (eventually) a decision to look at.
+ASSESSED = frozenset(
+    {
+        Status.IN_REVIEW,
+        Status.REVIEWED,
+        Status.DECISION_PROPOSED,
+        Status.APPROVED,
+        Status.REJECTED,
+    }
+)
+
+
 @bp.route("/rounds/<int:round_id>")
 @role_required(Role.ADMIN)
 def round_list(round_id: int):
@@ -74,6 +86,9 @@ def render_page(application: Application, status_code: int = 200, **forms: Scree
         application=application,
         info_request=application.open_info_request,
         steps=STEPS,
+        show_reviewers=application.state == Status.IN_REVIEW,
+        show_decision=application.state in ASSESSED,
+        show_letters=application.state == Status.NOT_ADMISSIBLE,
         **context,
     ), status_code
 
