@@ -427,9 +427,9 @@ def test_status_page_explains_and_shows_history(english, applicant, make_round, 
     application = make_application(make_round(), applicant[1])
     submit(english, application)
     page = english.get(f"/applications/{application.id}").text
-    assert 'Status: <span class="status-label">Submitted</span>' in page
+    assert 'Status: <span class="status-label">Sent</span>' in page
     assert "We first check if it meets the conditions." in page
-    assert page.count('<td class="utrecht-table__cell">Submitted</td>') == 1
+    assert page.count('<td class="utrecht-table__cell">Sent</td>') == 1
 
 
 @pytest.fixture

@@ -135,7 +135,7 @@ def test_volunteer_applies_from_start_to_finish(
     assert application.reference in page.locator(".reference").inner_text()
     check("sent")
     page.get_by_role("link", name="Bekijk de status van uw aanvraag").click()
-    expect(page.locator(".status-label")).to_contain_text("Ingediend")
+    expect(page.locator(".status-label")).to_contain_text("Verstuurd")
     check("status page")
 
     # The receipt, discreet by default.

@@ -203,7 +203,7 @@ class PlanningForm(FlaskForm):
     lines = FieldList(FormField(BudgetLineForm), min_entries=1, max_entries=50)
     amount_requested = MoneyField(
         _l("Amount you ask from the fund"),
-        description=_l("In euros, for example 12.500,00."),
+        description=_l("In euros, for example 12,500.00."),
         render_kw={"inputmode": "decimal"},
     )
     other_funding_amount = MoneyField(

@@ -49,7 +49,7 @@ class Status(enum.StrEnum):
 
 STATUS_LABELS = {
     Status.DRAFT: _l("Draft"),
-    Status.SUBMITTED: _l("Submitted"),
+    Status.SUBMITTED: _l("Sent"),
     Status.INFO_REQUESTED: _l("More information requested"),
     Status.NOT_ADMISSIBLE: _l("Not admissible"),
     Status.IN_REVIEW: _l("Being assessed"),

@@ -24,7 +24,7 @@ class ProposeForm(ScreeningForm):
         _l("Amount to award"),
         description=_l(
             "Only when you award. At most the amount requested; it may be less. For example "
-            "7.500,00."
+            "7,500.00."
         ),
     )
     motivation = TextAreaField(
@@ -46,7 +46,7 @@ class ProposeForm(ScreeningForm):
         if field.data is None:
             raise ValidationError(_l("Fill in the amount to award."))
         if field.data <= 0:
-            raise ValidationError(_l("The amount must be more than € 0,00."))
+            raise ValidationError(_l("The amount must be more than €0.00."))
         if self.requested is not None and field.data > self.requested:
             raise ValidationError(
                 _l(
