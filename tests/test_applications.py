@@ -416,7 +416,7 @@ def test_submitting_twice_is_refused(english, applicant, make_round, make_applic
     mailbox.clear()
     response = submit(english, application)
     assert response.status_code == 422
-    assert "This is not possible now: the application is submitted." in response.text
+    assert "This application has been sent already. You cannot send it again now." in response.text
     db.session.refresh(application)
     assert application.reference.endswith("0001")
     assert len(application.events) == 2

@@ -55,6 +55,10 @@ def reason_send_back() -> str:
     return _("Give the reason why you send the proposal back.")
 
 
+def cannot_send_now() -> str:
+    return _("This application has been sent already. You cannot send it again now.")
+
+
 def cannot_withdraw_now() -> str:
     return _("This application can no longer be withdrawn.")
 
@@ -154,9 +158,21 @@ def second_pair_of_eyes(outcome: str | None) -> Callable[[Application, User | No
 TRANSITIONS = {
     t.name: t
     for t in [
-        Transition("submit", frozenset({Status.DRAFT}), Status.SUBMITTED, MEMBER, can_submit),
         Transition(
-            "resubmit", frozenset({Status.INFO_REQUESTED}), Status.SUBMITTED, MEMBER, is_complete
+            "submit",
+            frozenset({Status.DRAFT}),
+            Status.SUBMITTED,
+            MEMBER,
+            can_submit,
+            not_now=cannot_send_now,
+        ),
+        Transition(
+            "resubmit",
+            frozenset({Status.INFO_REQUESTED}),
+            Status.SUBMITTED,
+            MEMBER,
+            is_complete,
+            not_now=cannot_send_now,
         ),
         Transition("request_info", frozenset({Status.SUBMITTED}), Status.INFO_REQUESTED, ADMIN),
         Transition("screen_eligible", frozenset({Status.SUBMITTED}), Status.IN_REVIEW, ADMIN),
