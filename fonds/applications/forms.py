@@ -232,7 +232,7 @@ class SubmitForm(FlaskForm):
     )
 
     publication_consent = RadioField(
-        _l("May we publish it if your application is awarded?"),
+        _l("If you get a grant: may we make that public?"),
         description=_l(
             "We would then publish the name of your organisation, the title of your project and "
             "the amount. Never anything about participants or communities. If you choose no, "

@@ -70,8 +70,8 @@ STATUS_EXPLANATIONS = {
         "will tell you if we need more information."
     ),
     Status.INFO_REQUESTED: _l(
-        "We need more information from you. Read our question, change your application and "
-        "send it again before the deadline."
+        "We need more information from you. Read our question below, change what we ask about "
+        "and send your application again."
     ),
     Status.NOT_ADMISSIBLE: _l("We do not handle your application. Our letter explains why."),
     Status.IN_REVIEW: _l(

@@ -60,7 +60,7 @@ class RequestInfoForm(ScreeningForm):
         validators=[DataRequired(message=_l("Choose at least one part the applicant may change."))],
     )
     deadline = DutchDateField(
-        _l("Answer before"),
+        _l("Answer at the latest on"),
         description=_l("The end of this day, Dutch time. For example 31-12-2027."),
         default=lambda: today() + timedelta(days=DEFAULT_DAYS_TO_ANSWER),
         validators=[DataRequired(message=_l("Fill in a date like 31-12-2027."))],
