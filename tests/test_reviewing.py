@@ -111,14 +111,21 @@ def refreshed(review):
 # --- the dashboard ---------------------------------------------------------------------------
 
 
-def test_dashboard_lists_assignments_with_progress_first_due_first(
+def section(page, caption_id):
+    """The rows of the dashboard table whose caption has this id."""
+    table = page.split(f'id="{caption_id}"')[1].split("</table>")[0]
+    return table.split("<tbody")[1].split("</tr>")[:-1]
+
+
+def test_dashboard_lists_reviews_to_do_first_due_first_apart_from_finished_ones(
     reviewer_client, people, make_in_review, make_review
 ):
     now = utcnow()
-    later = make_in_review()
-    overdue = make_in_review()
-    submitted = make_in_review()
-    conflict = make_in_review()
+    later = make_in_review(title="Later project")
+    overdue = make_in_review(title="Te laat project")
+    submitted = make_in_review(title="Ingediend project")
+    conflict = make_in_review(title="Geheim project")
+    withdrawn = make_in_review(title="Ingetrokken project")
     make_review(later, people["reviewer"], conflict=None, due_at=now + timedelta(days=10))
     draft = make_review(
         overdue, people["reviewer"], submitted=False, due_at=now - timedelta(days=1)
@@ -127,23 +134,35 @@ def test_dashboard_lists_assignments_with_progress_first_due_first(
     db.session.commit()
     make_review(submitted, people["reviewer"], due_at=now + timedelta(days=5))
     make_review(conflict, people["reviewer"], conflict=True, due_at=now + timedelta(days=7))
+    make_review(withdrawn, people["reviewer"], submitted=False, due_at=now + timedelta(days=8))
+    withdrawn.status = Status.WITHDRAWN.value
+    db.session.commit()
     # Someone else's assignment is not on this dashboard.
     other = make_in_review()
     make_review(other, people["second"], submitted=False)
 
     page = reviewer_client.get("/review/").text
-    references = re.findall(r"FON-2026-\d{4}", page)
-    assert references == [
+    assert page.index("To do") < page.index("Finished")
+    to_do = section(page, "to-do-caption")
+    assert [re.search(r"FON-2026-\d{4}", row).group() for row in to_do] == [
         overdue.reference,
-        submitted.reference,
-        conflict.reference,
         later.reference,
     ]
-    rows = page.split("<tbody")[1].split("</tr>")
-    assert "6 of 7 criteria scored" in rows[0] and "overdue" in rows[0]
-    assert "submitted" in rows[1] and "overdue" not in rows[1]
-    assert "conflict declared" in rows[2]
-    assert "declare first" in rows[3]
+    assert "Te laat project" in to_do[0] and "Later project" in to_do[1]
+    assert "6 of 7 criteria scored" in to_do[0] and "overdue" in to_do[0]
+    assert "declare first" in to_do[1] and "overdue" not in to_do[1]
+    finished = section(page, "finished-caption")
+    assert [re.search(r"FON-2026-\d{4}", row).group() for row in finished] == [
+        withdrawn.reference,
+        conflict.reference,
+        submitted.reference,
+    ]
+    assert "Nothing more is needed: this application is no longer being assessed." in finished[0]
+    assert "conflict declared" in finished[1]
+    assert "Submitted on" in finished[2] and "Ingediend project" in finished[2]
+    # A declared conflict hides the application, its title too.
+    assert "Geheim project" not in page
+    assert "overdue" not in "".join(finished)
     assert ">Reviewing</a>" in page  # the menu link
 
 
@@ -167,8 +186,12 @@ def test_dashboard_uses_the_same_number_of_queries_for_many_assignments(
 
     make_review(make_in_review(), people["reviewer"], submitted=False)
     few = count_queries()
-    for _ in range(6):
+    for _ in range(2):
         make_review(make_in_review(), people["reviewer"], submitted=False)
+        make_review(make_in_review(), people["reviewer"], conflict=None)
+        make_review(make_in_review(), people["reviewer"], conflict=True)
+        make_review(make_in_review(), people["reviewer"])
+        make_review(make_in_review(status="withdrawn"), people["reviewer"], submitted=False)
     assert count_queries() == few
 
 

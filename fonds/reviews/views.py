@@ -27,8 +27,10 @@ from fonds.rounds.models import RubricCriterion
 @bp.route("/")
 @role_required(Role.REVIEWER)
 def dashboard():
-    """The reviewer's assignments across rounds, the first due first, with their progress. One
-    query, however many assignments: progress is counted in SQL."""
+    """The reviewer's assignments across rounds: first the reviews to do, the first due first,
+    with their progress; then the finished ones (submitted, a conflict declared, or an
+    application no longer being assessed), the latest first. One query, however many
+    assignments: progress is counted in SQL."""
     scored = (
         select(func.count(ReviewScore.id))
         .where(ReviewScore.review_id == Review.id, ReviewScore.score.is_not(None))
@@ -48,7 +50,9 @@ def dashboard():
         .where(Review.reviewer_id == current_user.id)
         .order_by(Review.due_at, Review.id)
     ).all()
-    return render_template("reviews/dashboard.html", rows=rows, now=utcnow())
+    to_do = [row for row in rows if row[0].is_to_do]
+    finished = [row for row in reversed(rows) if not row[0].is_to_do]
+    return render_template("reviews/dashboard.html", to_do=to_do, finished=finished, now=utcnow())
 
 
 def load_review(review_id: int) -> Review:
