@@ -131,3 +131,117 @@ def test_dashboard_puts_reviews_to_do_first_and_fits_a_phone(
     assert_accessible(page, f"dashboard {viewport} {language}")
     context.close()
     assert db.session.query(Review).count() == 5
+
+
+@pytest.fixture
+def draft(make_user, make_organisation, make_round, make_application, make_review):
+    """Rita declared no conflict for FON-2027-0001 and scored nothing yet; the second review
+    of it is in, so hers completes the assessment."""
+    member = make_user("fatima@example.nl")
+    organisation = make_organisation("Stichting Samen Sterk", members=[member])
+    application = make_application(
+        make_round(),
+        organisation,
+        status="in_review",
+        reference="FON-2027-0001",
+        submitted_at=utcnow(),
+    )
+    rita = make_user("rita@example.nl", name="Rita Reviewer", roles=[Role.REVIEWER])
+    sam = make_user("sam@example.nl", name="Sam Second", roles=[Role.REVIEWER])
+    make_review(application, sam)
+    review = make_review(application, rita, [None] * 7, submitted=False)
+    return application, review
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_the_total_while_scoring_and_the_confirmation_in_english(
+    chromium, live_server, draft, viewport
+):
+    application, review = draft
+    criteria = [criterion.name_en for criterion in application.round.criteria]
+    context, page = open_as(chromium, live_server, "rita@example.nl")
+    page.set_viewport_size(VIEWPORTS[viewport])
+    page.goto(live_server + "/review/")
+    in_language(page, "en")
+    page.clock.install()
+    page.get_by_role("link", name="FON-2027-0001").click()
+    page.clock.pause_at(utcnow() + timedelta(minutes=1))  # timers wait for run_for
+
+    total = page.locator("[data-review-total-text]")
+    spoken = page.locator("[data-review-total-announce]")
+    expect(total).to_have_text("Total score: none yet. It appears when you give scores.")
+    page.get_by_role("group", name=criteria[0]).get_by_label("5", exact=True).check()
+    expect(total).to_have_text("Total so far: 100.0 of 100. Not final: 1 of the 7 criteria scored.")
+    for name in criteria:
+        page.get_by_role("group", name=name).get_by_label("4", exact=True).check()
+    page.get_by_role("group", name=criteria[2]).get_by_label("3", exact=True).check()
+    # 285 of 400 points: 71.25, which the server shows as 71.2 (a half goes to the even tenth).
+    expect(total).to_have_text("Total score: 71.2 of 100.")
+    # The screen reader hears the total once the clicking pauses, not on every click.
+    expect(spoken).to_have_text("")
+    page.clock.run_for(2000)
+    expect(spoken).to_have_text("Total score: 71.2 of 100.")
+    page.clock.resume()
+    assert_accessible(page, f"scoring form in English, {viewport}")
+
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator("main")).to_contain_text("Your review is saved as a draft.")
+    expect(total).to_have_text("Total score: 71.2 of 100.")  # the server's own number
+
+    # Something missing is shown on the form, before any confirmation page.
+    page.get_by_role("button", name="Submit review").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("Choose your advice: fund, fund in part, or do not fund.")
+    assert_accessible(page, f"scoring form with an error in English, {viewport}")
+    page.get_by_role("group", name="Your advice").get_by_label("Fund in part").check()
+    page.get_by_role("button", name="Submit review").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your review of FON-2027-0001")
+    main = page.locator("main")
+    expect(main).to_contain_text("71.2 of 100")
+    expect(main).to_contain_text("Fund in part")
+    expect(main).to_contain_text("After you submit it, you cannot change it any more.")
+    assert_accessible(page, f"confirmation page in English, {viewport}")
+    page.get_by_role("link", name="Back to your review", exact=True).click()
+    expect(page.get_by_label("Fund in part")).to_be_checked()
+    expect(
+        page.get_by_role("group", name=criteria[2]).get_by_label("3", exact=True)
+    ).to_be_checked()
+    page.get_by_role("button", name="Submit review").click()
+    page.get_by_role("button", name="Yes, submit my review").click()
+    expect(main).to_contain_text("Thank you. Your review is submitted.")
+    expect(main).to_contain_text("71.2 of 100")
+    assert_accessible(page, f"submitted review in English, {viewport}")
+    context.close()
+    db.session.expire_all()
+    assert db.session.get(Review, review.id).submitted_at is not None
+
+
+def test_a_second_tab_is_told_the_review_is_already_submitted(chromium, live_server, draft):
+    """Two tabs on the confirmation page: one submission. (Two requests at once, as a double
+    click can send, are tested in test_reviewing.py: Chromium sends one for a double click.)"""
+    application, review = draft
+    criteria = [criterion.name_nl for criterion in application.round.criteria]
+    context, first = open_as(chromium, live_server, "rita@example.nl")
+    first.goto(live_server + f"/review/{review.id}")
+    for name in criteria:
+        first.get_by_role("group", name=name).get_by_label("4", exact=True).check()
+    first.get_by_role("group", name="Uw advies").get_by_label("Financieren", exact=True).check()
+    first.get_by_role("button", name="Beoordeling indienen").click()
+    confirm = "Ja, dien mijn beoordeling in"
+    expect(first.get_by_role("button", name=confirm)).to_be_visible()
+    second = context.new_page()
+    second.goto(first.url)  # the same confirmation page in a second tab
+    expect(second.get_by_role("button", name=confirm)).to_be_visible()
+
+    first.get_by_role("button", name=confirm).click()
+    expect(first.locator("main")).to_contain_text("Dank u. Uw beoordeling is ingediend.")
+    second.get_by_role("button", name=confirm).click()
+    expect(second.locator("main")).to_contain_text(
+        "U hebt deze beoordeling al ingediend. U kunt die niet meer veranderen."
+    )
+    assert_accessible(second, "the second tab, told")
+    context.close()
+    db.session.expire_all()
+    assert db.session.get(Review, review.id).submitted_at is not None
+    assert [event.to_status for event in application.events].count("reviewed") == 1
