@@ -1,5 +1,6 @@
 """Reviewing: the dashboard, the declaration of a conflict of interest, what a reviewer may see,
-the scoring form with its validation and lock, the last review moving the application on, the
+the scoring form with its validation, total and lock, the confirmation before a review is
+submitted (and a second one refused), the last review moving the application on, the
 attachment download, and `flask workflow remind`."""
 
 import itertools
