@@ -214,6 +214,9 @@ ROUTES = [
     ("GET", "/review/{review}", ONLY_THE_REVIEWER),
     ("POST", "/review/{review}", ONLY_THE_REVIEWER | {"reviewer": 302}),
     ("POST", "/review/{review}/declare", ONLY_THE_REVIEWER | {"reviewer": 422}),
+    # The confirmation before submitting: not declared yet, so the reviewer is sent back.
+    ("GET", "/review/{review}/confirm", ONLY_THE_REVIEWER | {"reviewer": 302}),
+    ("POST", "/review/{review}/confirm", ONLY_THE_REVIEWER | {"reviewer": 302}),
     ("GET", "/review/999999", ONLY_THE_REVIEWER | {"reviewer": 404}),
     # The rubric of a round is for administrators. The POST here sends no criteria, so the form
     # comes back with its error (422).

@@ -39,6 +39,8 @@ def review(chromium, live_server, email, reference, scores, advice):
         page.get_by_role("group", name=name).get_by_label(str(score), exact=True).check()
     page.get_by_role("group", name="Uw advies").get_by_label(advice, exact=True).check()
     page.get_by_role("button", name="Beoordeling indienen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Controleer uw beoordeling")
+    page.get_by_role("button", name="Ja, dien mijn beoordeling in").click()
     expect(page.locator("main")).to_contain_text("Dank u. Uw beoordeling is ingediend.")
     context.close()
 

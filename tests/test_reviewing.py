@@ -1,5 +1,6 @@
 """Reviewing: the dashboard, the declaration of a conflict of interest, what a reviewer may see,
-the scoring form with its validation and lock, the last review moving the application on, the
+the scoring form with its validation, total and lock, the confirmation before a review is
+submitted (and a second one refused), the last review moving the application on, the
 attachment download, and `flask workflow remind`."""
 
 import itertools
@@ -84,6 +85,27 @@ def form_data(application, scores=None, motivation="", recommendation="fund", ac
     return data
 
 
+def hidden_fields(page):
+    """The hidden fields of the confirmation page's form, as a browser sends them."""
+    form = page.split('action="/review/')[1].split("</form>")[0]
+    return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+
+
+def submit_review(client, review, data):
+    """Submit as a person does: "Submit review" on the scoring form, then the button on the
+    confirmation page it leads to. Returns the page after the confirmation."""
+    response = client.post(f"/review/{review.id}", data=data)
+    assert response.status_code == 302, response.text
+    assert response.headers["Location"] == f"/review/{review.id}/confirm"
+    confirmation = client.get(response.headers["Location"])
+    assert confirmation.status_code == 200
+    return client.post(
+        f"/review/{review.id}/confirm",
+        data=hidden_fields(confirmation.text),
+        follow_redirects=True,
+    )
+
+
 def checked(page, name):
     """The values of the checked radio buttons called `name` on the page."""
     tags = re.findall(r"<input[^>]*>", page)
@@ -111,14 +133,21 @@ def refreshed(review):
 # --- the dashboard ---------------------------------------------------------------------------
 
 
-def test_dashboard_lists_assignments_with_progress_first_due_first(
+def section(page, caption_id):
+    """The rows of the dashboard table whose caption has this id."""
+    table = page.split(f'id="{caption_id}"')[1].split("</table>")[0]
+    return table.split("<tbody")[1].split("</tr>")[:-1]
+
+
+def test_dashboard_lists_reviews_to_do_first_due_first_apart_from_finished_ones(
     reviewer_client, people, make_in_review, make_review
 ):
     now = utcnow()
-    later = make_in_review()
-    overdue = make_in_review()
-    submitted = make_in_review()
-    conflict = make_in_review()
+    later = make_in_review(title="Later project")
+    overdue = make_in_review(title="Te laat project")
+    submitted = make_in_review(title="Ingediend project")
+    conflict = make_in_review(title="Geheim project")
+    withdrawn = make_in_review(title="Ingetrokken project")
     make_review(later, people["reviewer"], conflict=None, due_at=now + timedelta(days=10))
     draft = make_review(
         overdue, people["reviewer"], submitted=False, due_at=now - timedelta(days=1)
@@ -127,23 +156,35 @@ def test_dashboard_lists_assignments_with_progress_first_due_first(
     db.session.commit()
     make_review(submitted, people["reviewer"], due_at=now + timedelta(days=5))
     make_review(conflict, people["reviewer"], conflict=True, due_at=now + timedelta(days=7))
+    make_review(withdrawn, people["reviewer"], submitted=False, due_at=now + timedelta(days=8))
+    withdrawn.status = Status.WITHDRAWN.value
+    db.session.commit()
     # Someone else's assignment is not on this dashboard.
     other = make_in_review()
     make_review(other, people["second"], submitted=False)
 
     page = reviewer_client.get("/review/").text
-    references = re.findall(r"FON-2026-\d{4}", page)
-    assert references == [
+    assert page.index("To do") < page.index("Finished")
+    to_do = section(page, "to-do-caption")
+    assert [re.search(r"FON-2026-\d{4}", row).group() for row in to_do] == [
         overdue.reference,
-        submitted.reference,
-        conflict.reference,
         later.reference,
     ]
-    rows = page.split("<tbody")[1].split("</tr>")
-    assert "6 of 7 criteria scored" in rows[0] and "overdue" in rows[0]
-    assert "submitted" in rows[1] and "overdue" not in rows[1]
-    assert "conflict declared" in rows[2]
-    assert "declare first" in rows[3]
+    assert "Te laat project" in to_do[0] and "Later project" in to_do[1]
+    assert "6 of 7 criteria scored" in to_do[0] and "overdue" in to_do[0]
+    assert "declare first" in to_do[1] and "overdue" not in to_do[1]
+    finished = section(page, "finished-caption")
+    assert [re.search(r"FON-2026-\d{4}", row).group() for row in finished] == [
+        withdrawn.reference,
+        conflict.reference,
+        submitted.reference,
+    ]
+    assert "Nothing more is needed: this application is no longer being assessed." in finished[0]
+    assert "conflict declared" in finished[1]
+    assert "Submitted on" in finished[2] and "Ingediend project" in finished[2]
+    # A declared conflict hides the application, its title too.
+    assert "Geheim project" not in page
+    assert "overdue" not in "".join(finished)
     assert ">Reviewing</a>" in page  # the menu link
 
 
@@ -167,8 +208,12 @@ def test_dashboard_uses_the_same_number_of_queries_for_many_assignments(
 
     make_review(make_in_review(), people["reviewer"], submitted=False)
     few = count_queries()
-    for _ in range(6):
+    for _ in range(2):
         make_review(make_in_review(), people["reviewer"], submitted=False)
+        make_review(make_in_review(), people["reviewer"], conflict=None)
+        make_review(make_in_review(), people["reviewer"], conflict=True)
+        make_review(make_in_review(), people["reviewer"])
+        make_review(make_in_review(status="withdrawn"), people["reviewer"], submitted=False)
     assert count_queries() == few
 
 
@@ -324,7 +369,7 @@ def test_others_reviews_only_after_ones_own_submission(
     page = reviewer_client.get(f"/review/{own.id}").text
     assert "Te vaag over bereik." not in page and "Reviewer 1" not in page
 
-    reviewer_client.post(f"/review/{own.id}", data=form_data(application))
+    submit_review(reviewer_client, own, form_data(application))
     page = reviewer_client.get(f"/review/{own.id}").text
     assert "Reviewer 1" in page and "Te vaag over bereik." in page
     assert "Sam Second" not in page and "sam@example.nl" not in page
@@ -400,7 +445,7 @@ def test_submitting_with_problems_names_them_and_keeps_a_draft(
     assert "Please check the following" in page
     assert "You gave Change from within a 1. Write why." in page
     assert "Choose a score from 1 to 5 for Preventive approach." in page
-    assert "Choose your advice: fund, fund in part or do not fund." in page
+    assert "Choose your advice: fund, fund in part, or do not fund." in page
     assert f'href="#motivation_{criteria[0].id}"' in page
     assert f'href="#score_{criteria[1].id}"' in page
     assert "Goed bereik in de wijk." in page  # what was typed is shown again
@@ -423,10 +468,21 @@ def test_a_submitted_review_is_locked(reviewer_client, people, make_in_review, m
     application = make_in_review()
     review = make_review(application, people["reviewer"], submitted=False)
     reviewer_client.post(f"/review/{review.id}", data=form_data(application))
+    confirmation = reviewer_client.get(f"/review/{review.id}/confirm").text
+    reviewer_client.post(f"/review/{review.id}/confirm", data=hidden_fields(confirmation))
     submitted_at = refreshed(review).submitted_at
     assert submitted_at is not None
     page = reviewer_client.get(f"/review/{review.id}").text
     assert "It can no longer be changed." in page and "Submit review" not in page
+    assert "Total score" in page and "75.0 of 100" in page
+
+    # Neither the confirmation page nor its button is there any more.
+    response = reviewer_client.get(f"/review/{review.id}/confirm", follow_redirects=True)
+    assert "You have already submitted this review. It cannot be changed." in response.text
+    response = reviewer_client.post(
+        f"/review/{review.id}/confirm", data=hidden_fields(confirmation), follow_redirects=True
+    )
+    assert "You have already submitted this review. It cannot be changed." in response.text
 
     for action in ("draft", "submit"):
         data = form_data(application, [1] * 7, motivation="Toch anders.", action=action)
@@ -438,15 +494,166 @@ def test_a_submitted_review_is_locked(reviewer_client, people, make_in_review, m
     assert "Toch anders." not in {score.motivation for score in review.scores}
 
 
+def test_submit_review_shows_the_confirmation_and_only_its_button_submits(
+    reviewer_client, people, make_in_review, make_review
+):
+    application = make_in_review()
+    make_review(application, people["second"])
+    review = make_review(application, people["reviewer"], submitted=False)
+    criteria = application.round.criteria
+    data = form_data(application, [4, 4, 3, 4, 4, 4, 4], recommendation="fund_in_part")
+    data[f"motivation_{criteria[2].id}"] = "Het bereik is nog vaag."
+    response = reviewer_client.post(f"/review/{review.id}", data=data)
+    assert response.headers["Location"] == f"/review/{review.id}/confirm"
+    review = refreshed(review)
+    assert review.submitted_at is None  # saved as a draft, not submitted
+    assert review.recommendation == "fund_in_part"
+    assert review.score_for(criteria[2].id).motivation == "Het bereik is nog vaag."
+
+    page = reviewer_client.get(f"/review/{review.id}/confirm").text
+    assert f"Check your review of {application.reference}" in page
+    assert "Change from within" in page and "Score: 3" in page and "Het bereik is nog vaag." in page
+    # (20 × 3 + 20 × 3 + 15 × 2 + 15 × 3 + 10 × 3 × 3) × 25 / 100 = 71.25, shown as 71.2.
+    assert "71.2 of 100" in page
+    assert "Fund in part" in page and "Sterk plan." in page
+    assert "After you submit it, you cannot change it any more." in page
+    assert ">Yes, submit my review</button>" in page
+    assert f'href="/review/{review.id}#review-form">Back to your review</a>' in page
+    assert refreshed(review).submitted_at is None  # looking is not submitting
+
+    # The way back keeps everything.
+    form_page = reviewer_client.get(f"/review/{review.id}").text
+    assert checked(form_page, f"score_{criteria[2].id}") == ["3"]
+    assert checked(form_page, "recommendation") == ["fund_in_part"]
+    assert "Het bereik is nog vaag." in form_page and "Sterk plan." in form_page
+    assert "Total score: 71.2 of 100." in form_page
+
+    response = reviewer_client.post(
+        f"/review/{review.id}/confirm", data=hidden_fields(page), follow_redirects=True
+    )
+    assert "Thank you. Your review is submitted." in response.text
+    assert refreshed(review).submitted_at is not None
+    db.session.expire_all()
+    assert application.state == Status.REVIEWED
+
+
+def test_confirming_twice_submits_once_and_tells_the_second(
+    reviewer_client, people, make_in_review, make_review
+):
+    """Two tabs on the confirmation page, or a double click on its button."""
+    application = make_in_review()
+    make_review(application, people["second"])
+    review = make_review(application, people["reviewer"], submitted=False)
+    reviewer_client.post(f"/review/{review.id}", data=form_data(application))
+    confirmation = hidden_fields(reviewer_client.get(f"/review/{review.id}/confirm").text)
+    first = reviewer_client.post(f"/review/{review.id}/confirm", data=confirmation)
+    submitted_at = refreshed(review).submitted_at
+    assert first.status_code == 302 and submitted_at is not None
+    second = reviewer_client.post(
+        f"/review/{review.id}/confirm", data=confirmation, follow_redirects=True
+    )
+    assert second.status_code == 200
+    assert "You have already submitted this review. It cannot be changed." in second.text
+    assert "You submitted your review on" in second.text
+    assert refreshed(review).submitted_at == submitted_at
+    db.session.expire_all()
+    assert [event.to_status for event in application.events].count("reviewed") == 1
+
+
+def test_a_review_changed_in_another_tab_is_shown_again_before_it_is_submitted(
+    reviewer_client, people, make_in_review, make_review
+):
+    application = make_in_review()
+    review = make_review(application, people["reviewer"], submitted=False)
+    reviewer_client.post(f"/review/{review.id}", data=form_data(application))
+    shown = hidden_fields(reviewer_client.get(f"/review/{review.id}/confirm").text)
+    # In another tab the reviewer changes a score and saves.
+    reviewer_client.post(f"/review/{review.id}", data=form_data(application, [5] + [4] * 6))
+    response = reviewer_client.post(
+        f"/review/{review.id}/confirm", data=shown, follow_redirects=True
+    )
+    assert "Your review changed after this page was shown." in response.text
+    assert "Yes, submit my review" in response.text and "Score: 5" in response.text
+    assert refreshed(review).submitted_at is None
+
+
+def test_the_confirmation_page_shows_what_is_missing_instead(
+    reviewer_client, people, make_in_review, make_review
+):
+    application = make_in_review()
+    review = make_review(application, people["reviewer"], submitted=False)
+    # The draft has scores but no advice: the form says so, there is nothing to confirm.
+    response = reviewer_client.get(f"/review/{review.id}/confirm")
+    assert response.status_code == 422
+    assert "Choose your advice" in response.text and "Yes, submit my review" not in response.text
+    response = reviewer_client.post(
+        f"/review/{review.id}/confirm",
+        data={"version": operations.content_version(refreshed(review))},
+    )
+    assert response.status_code == 422 and "Choose your advice" in response.text
+    assert refreshed(review).submitted_at is None
+
+
+@pytest.mark.parametrize(
+    ("scores", "total"),
+    [
+        ([None] * 7, "Total score: none yet. It appears when you give scores."),
+        # (20 × 4 + 20 × 1 + 15 × 2) × 25 / 55 = 59.09…
+        (
+            [5, 2, 3, None, None, None, None],
+            "Total so far: 59.1 of 100. Not final: 3 of the 7 criteria scored.",
+        ),
+        ([4, 4, 3, 4, 4, 4, 4], "Total score: 71.2 of 100."),
+        ([4, 4, 4, 4, 4, 4, 3], "Total score: 72.5 of 100."),
+    ],
+)
+def test_a_saved_draft_shows_the_total_computed_on_the_server(
+    reviewer_client, people, make_in_review, make_review, scores, total
+):
+    application = make_in_review()
+    review = make_review(application, people["reviewer"], submitted=False)
+    data = form_data(application, scores, motivation="Zo.", action="draft")
+    page = reviewer_client.post(f"/review/{review.id}", data=data, follow_redirects=True).text
+    assert "Your review is saved as a draft." in page
+    assert f"data-review-total-text>{total}</p>" in page
+    # The weights the page's script adds up, one per criterion.
+    assert re.findall(r'data-weight="(\d+)"', page) == ["20", "20", "15", "15", "10", "10", "10"]
+
+
+def test_the_total_in_dutch(client, log_in, people, make_in_review, make_review):
+    application = make_in_review()
+    review = make_review(application, people["reviewer"], [4, 4, 3, 4, 4, 4, 4], submitted=False)
+    log_in(client, "rita@example.nl")
+    page = client.get(f"/review/{review.id}").text
+    assert "Totaalscore: 71,2 van 100." in page
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_advice_error_names_the_options_the_form_shows(
+    client, log_in, people, make_in_review, make_review, language
+):
+    application = make_in_review()
+    review = make_review(application, people["reviewer"], submitted=False)
+    log_in(client, "rita@example.nl")
+    client.get(f"/language/{language}")
+    page = client.post(f"/review/{review.id}", data=form_data(application, recommendation=None))
+    assert page.status_code == 422
+    labels = re.findall(r'<label[^>]*for="recommendation[^"]*">([^<]+)</label>', page.text)
+    assert len(labels) == 3
+    message = re.search(r"(Kies uw advies|Choose your advice): [^<]*", page.text).group()
+    for label in labels:
+        assert label.strip().lower() in message.lower(), (label, message)
+    if language == "nl":
+        assert message == "Kies uw advies: financieren, deels financieren of niet financieren."
+
+
 def test_the_last_required_review_moves_the_application_on(
     reviewer_client, people, make_in_review, make_review
 ):
     application = make_in_review()
     make_review(application, people["second"])
     review = make_review(application, people["reviewer"], submitted=False)
-    response = reviewer_client.post(
-        f"/review/{review.id}", data=form_data(application), follow_redirects=True
-    )
+    response = submit_review(reviewer_client, review, form_data(application))
     assert "Thank you. Your review is submitted." in response.text
     db.session.expire_all()
     assert application.state == Status.REVIEWED
@@ -465,7 +672,7 @@ def test_a_review_that_is_not_the_last_leaves_the_application_in_review(
     application = make_in_review()
     make_review(application, people["second"], submitted=False)
     review = make_review(application, people["reviewer"], submitted=False)
-    reviewer_client.post(f"/review/{review.id}", data=form_data(application))
+    submit_review(reviewer_client, review, form_data(application))
     db.session.expire_all()
     assert refreshed(review).submitted_at is not None
     assert application.state == Status.IN_REVIEW and len(application.events) == 1
@@ -484,6 +691,8 @@ def test_no_review_once_the_application_is_no_longer_assessed(
             follow_redirects=True,
         )
         assert "This application is no longer being assessed." in response.text
+    response = reviewer_client.get(f"/review/{review.id}/confirm", follow_redirects=True)
+    assert "This application is no longer being assessed." in response.text
     assert refreshed(review).submitted_at is None
 
 
@@ -574,5 +783,53 @@ def test_the_last_two_reviews_submitted_at_once_move_the_application_on(
         thread.join(timeout=20)
     assert failures == []
     db.session.expire_all()
+    assert application.state == Status.REVIEWED
+    assert [event.to_status for event in application.events].count("reviewed") == 1
+
+
+def test_two_confirmations_at_once_submit_the_review_once(app, people, make_in_review, make_review):
+    """A double click on the confirmation's button: both requests run at the same time. The
+    review is claimed with one conditional UPDATE, so this holds on SQLite too."""
+    application = make_in_review()
+    make_review(application, people["second"])
+    review = make_review(application, people["reviewer"], submitted=False)
+    review.recommendation = "fund"
+    db.session.commit()
+    version = operations.content_version(review)
+    # Only ids cross into the threads: the test's own objects belong to the test's session.
+    review_id, user_id = review.id, people["reviewer"].id
+    barrier = threading.Barrier(2)
+    outcomes, failures = [], []
+
+    def confirm_in_own_request():
+        try:
+            with app.test_request_context():
+                own = db.session.get(Review, review_id)
+                user = db.session.get(User, user_id)
+                barrier.wait(timeout=10)
+                try:
+                    assert operations.confirm_submission(own, user, version) == {}
+                    time.sleep(0.3)  # the other one is busy meanwhile
+                    db.session.commit()
+                    outcomes.append("submitted")
+                except operations.ReviewRefused as refused:
+                    db.session.rollback()
+                    outcomes.append(str(refused))
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported in the test's own thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=confirm_in_own_request) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert failures == []
+    assert sorted(outcomes) == [
+        "U hebt deze beoordeling al ingediend. U kunt die niet meer veranderen.",
+        "submitted",
+    ]
+    db.session.expire_all()
+    assert refreshed(review).submitted_at is not None
     assert application.state == Status.REVIEWED
     assert [event.to_status for event in application.events].count("reviewed") == 1

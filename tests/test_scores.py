@@ -6,11 +6,12 @@ import statistics
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
-from fonds.reviews.scores import calibration_details, ranking
+from fonds.reviews.scores import calibration_details, ranking, review_total, review_totals
 from tests.conftest import confirmed_decision
 
 _references = itertools.count(7000)
@@ -69,6 +70,44 @@ def test_review_totals_and_application_score(setting, reviewed, make_review):
     # A draft counts for nothing: no score yet, listed last.
     assert row_of(rows, only_draft).score is None
     assert rows[-1].application_id == only_draft.id
+
+
+def test_review_total_in_python_agrees_with_the_sql_total(setting, reviewed, make_review):
+    """The scoring page shows the total while the reviewer scores (and fonds.js computes it
+    live); it must be the number the ranking later computes in SQL."""
+    _org, round_, (a, _b, _c), _admins = setting
+    weights = [criterion.weight for criterion in round_.criteria]
+    score_sets = [
+        [5, 3, 4, 2, 3, 1, 5],  # 60
+        [1] * 7,  # 0
+        [5] * 7,  # 100
+        [4, 4, 3, 4, 4, 4, 4],  # 71.25, halfway between two tenths
+        [2, 5, 1, 3, 4, 2, 5],
+        [3, 3, 3, 3, 3, 3, 5],
+        [1, 2, 3, 4, 5, 4, 3],
+    ]
+    applications = []
+    for scores in score_sets:
+        application = reviewed()
+        make_review(application, a, scores)
+        applications.append(application)
+    totals = review_totals(round_.id)
+    in_sql = dict(db.session.execute(select(totals.c.application_id, totals.c.total)).all())
+    for application, scores in zip(applications, score_sets, strict=True):
+        total = review_total(zip(weights, scores, strict=True))
+        assert total == pytest.approx(in_sql[application.id], abs=1e-9), scores
+    assert review_total(zip(weights, score_sets[0], strict=True)) == pytest.approx(60.0)
+    assert review_total(zip(weights, score_sets[3], strict=True)) == 71.25
+
+
+def test_review_total_of_a_partly_scored_review_counts_what_is_scored():
+    # Criteria 1 and 3 only: (20 × 4 + 15 × 1) × 25 / 35.
+    assert review_total([(20, 5), (20, None), (15, 2), (15, None)]) == pytest.approx(
+        (20 * 4 + 15 * 1) * 25 / 35
+    )
+    assert review_total([(20, 3)]) == 50.0
+    assert review_total([(20, None), (15, None)]) is None
+    assert review_total([]) is None
 
 
 def test_flags(setting, reviewed, make_review):

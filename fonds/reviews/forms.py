@@ -1,12 +1,13 @@
-"""The reviewer's two forms: the declaration of a conflict of interest, and the scoring form,
-which is built from the round's rubric (a score and a motivation per criterion). Whether a review
-is complete is checked by `operations.submit`, so a draft may be saved with empty scores."""
+"""The reviewer's forms: the declaration of a conflict of interest, the scoring form, which is
+built from the round's rubric (a score and a motivation per criterion), and the confirmation
+that submits it. Whether a review is complete is checked by `operations.problems`, so a draft
+may be saved with empty scores."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
+from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
@@ -45,6 +46,12 @@ class DeclarationForm(FlaskForm):
         return self.conflict.data == CONFLICT
 
 
+class ConfirmForm(FlaskForm):
+    """The confirmation page's button; `version` is the fingerprint of the review it shows."""
+
+    version = HiddenField()
+
+
 class ReviewForm(FlaskForm):
     """Fields are added per criterion by `review_form`; the common ones are below them."""
 
@@ -63,6 +70,15 @@ class ReviewForm(FlaskForm):
             data.scores[criterion.id] = int(value) if value in {"1", "2", "3", "4", "5"} else None
             data.motivations[criterion.id] = motivation.data or ""
         return data
+
+    def fill_from(self, review) -> None:
+        """Show the review's saved draft."""
+        for score in review.scores:
+            if score_key(score.criterion_id) in self:
+                self[score_key(score.criterion_id)].data = str(score.score) if score.score else None
+                self[motivation_key(score.criterion_id)].data = score.motivation
+        self["recommendation"].data = review.recommendation
+        self["comment"].data = review.comment
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for name, message in errors.items():
@@ -110,10 +126,5 @@ def review_form(criteria: list[RubricCriterion], review=None, **kwargs) -> Revie
     )
     form = Form(**kwargs)
     if review is not None and not form.is_submitted():
-        for score in review.scores:
-            if hasattr(form, score_key(score.criterion_id)):
-                form[score_key(score.criterion_id)].data = str(score.score) if score.score else None
-                form[motivation_key(score.criterion_id)].data = score.motivation
-        form.recommendation.data = review.recommendation
-        form.comment.data = review.comment
+        form.fill_from(review)
     return form

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fonds.applications.models import Status
 from fonds.columns import UTCDateTime, utcnow
 from fonds.extensions import db
 
@@ -102,6 +103,16 @@ class Review(db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    @property
+    def is_to_do(self) -> bool:
+        """Whether the reviewer still has work here: not submitted, no conflict declared, and
+        the application still being assessed (a withdrawn one needs nothing more)."""
+        return (
+            self.submitted_at is None
+            and self.conflict is not True
+            and self.application.status == Status.IN_REVIEW.value
+        )
 
     @property
     def recommendation_label(self) -> str:

@@ -1,18 +1,22 @@
 """The reviewer's verbs: declare a conflict of interest (or none), save a draft review, submit
-it, and remind reviewers of reviews that are due. Each takes the acting person, checks the rule,
+it (from the scoring form: first saved and checked, then confirmed on a page of its own), and
+remind reviewers of reviews that are due. Each takes the acting person, checks the rule,
 changes rows, queues mail and flushes; the view (or command) commits once."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from babel.lists import format_list
 from flask import current_app, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from fonds.applications.models import Application, Status
 from fonds.applications.workflow import apply_transition, has_conflict, reviews_are_in
@@ -20,7 +24,7 @@ from fonds.auth.models import Role, User, UserRole
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.mail.operations import queue_mail
-from fonds.reviews.models import Recommendation, Review, ReviewScore
+from fonds.reviews.models import RECOMMENDATION_LABELS, Recommendation, Review, ReviewScore
 from fonds.rounds.models import RubricCriterion
 
 logger = logging.getLogger(__name__)
@@ -33,6 +37,10 @@ REMIND_AGAIN_AFTER = timedelta(hours=20)
 
 class ReviewRefused(Exception):
     """The reviewer may not do this now; the message says why, for the person."""
+
+
+class ReviewChanged(ReviewRefused):
+    """The draft changed (in another tab) after the confirmation page was shown."""
 
 
 @dataclass
@@ -207,8 +215,16 @@ def problems(review: Review, data: ReviewInput) -> dict[str, str]:
                 "You gave %(criterion)s a %(score)s. Write why.", criterion=name, score=score
             )
     if data.recommendation not in {r.value for r in Recommendation}:
-        errors["recommendation"] = _("Choose your advice: fund, fund in part or do not fund.")
+        errors["recommendation"] = advice_missing()
     return errors
+
+
+def advice_missing() -> str:
+    """The error for a missing advice, naming the options with the labels the form shows."""
+    labels = [str(label) for label in RECOMMENDATION_LABELS.values()]
+    words = [label[:1].lower() + label[1:] for label in labels]
+    options = format_list(words, style="or", locale=get_locale() or "nl")
+    return _("Choose your advice: %(options)s.", options=options)
 
 
 def lock_application(application_id: int) -> Application:
@@ -222,11 +238,59 @@ def lock_application(application_id: int) -> Application:
     ).one()
 
 
+def prepare_submission(review: Review, by: User, data: ReviewInput) -> dict[str, str]:
+    """The first step of submitting: keep what was typed as a draft and return what is still
+    missing per field (empty when the review is ready to be confirmed). Nothing is final yet."""
+    save_draft(review, by, data)
+    return problems(review, data)
+
+
+def saved_input(review: Review) -> ReviewInput:
+    """The review's draft as it is stored, in the form the operations take."""
+    data = ReviewInput(recommendation=review.recommendation, comment=review.comment or "")
+    for row in review.scores:
+        data.scores[row.criterion_id] = row.score
+        data.motivations[row.criterion_id] = row.motivation or ""
+    return data
+
+
+def content_version(review: Review) -> str:
+    """A fingerprint of what the review says, carried by the confirmation page, so that a
+    confirmation submits exactly the review that was shown."""
+    data = saved_input(review)
+    content = {
+        "scores": sorted(data.scores.items()),
+        "motivations": sorted(data.motivations.items()),
+        "recommendation": data.recommendation,
+        "comment": data.comment,
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def confirm_submission(review: Review, by: User, version: str) -> dict[str, str]:
+    """Submit the saved draft the reviewer checked on the confirmation page (`version` is its
+    fingerprint there). Refused when it is already submitted (a second tab, a double click)
+    or changed since; returns the problems per field when something is missing after all."""
+    refuse_unless_assigned(review, by)
+    application = lock_application(review.application_id)
+    db.session.refresh(review)  # a confirmation that waited for the lock sees the first one's
+    refuse_unless_writable(review, by)
+    if version != content_version(review):
+        raise ReviewChanged(
+            _("Your review changed after this page was shown. Check it again and submit it.")
+        )
+    errors = problems(review, saved_input(review))
+    if errors:
+        return errors
+    mark_submitted(review, application)
+    return {}
+
+
 def submit(review: Review, by: User, data: ReviewInput) -> dict[str, str]:
-    """Submit the review: every criterion scored 1–5, a motivation for a 1 or 2, and a
-    recommendation. With problems nothing is submitted but what was typed is kept as a draft,
-    and the problems are returned per field. Otherwise the review is locked, and when it is the
-    last required review the application moves on to `reviewed` (the system acts)."""
+    """Submit the review in one step (what the confirmation does, for what was typed): every
+    criterion scored 1–5, a motivation for a 1 or 2, and a recommendation. With problems
+    nothing is submitted but what was typed is kept as a draft, and the problems are returned
+    per field."""
     refuse_unless_assigned(review, by)
     application = lock_application(review.application_id)
     db.session.refresh(review)  # a submit that waited for the lock sees the first one's
@@ -236,8 +300,24 @@ def submit(review: Review, by: User, data: ReviewInput) -> dict[str, str]:
     if errors:
         db.session.flush()
         return errors
-    review.submitted_at = utcnow()
+    mark_submitted(review, application)
+    return {}
+
+
+def mark_submitted(review: Review, application: Application) -> None:
+    """Lock the review, and when it is the last required one move the application on to
+    `reviewed` (the system acts). The review is claimed with one conditional UPDATE, so that of
+    two requests at once only one submits, also on SQLite, which has no row locks."""
     db.session.flush()
+    claimed = db.session.execute(
+        update(Review)
+        .where(Review.id == review.id, Review.submitted_at.is_(None))
+        .values(submitted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise ReviewRefused(_("You have already submitted this review. It cannot be changed."))
+    db.session.refresh(review)
     logger.info("Review %s of application %s submitted", review.id, application.id)
     if reviews_are_in(application) is None:
         # The history is shown to applicants as written: in the fund's own language.
@@ -246,7 +326,6 @@ def submit(review: Review, by: User, data: ReviewInput) -> dict[str, str]:
         apply_transition(application, "reviews_complete", by=None, message=message)
         db.session.flush()
         logger.info("Application %s is reviewed", application.id)
-    return {}
 
 
 # --- reminders -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ Every function runs a fixed number of queries, whatever the number of applicatio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -60,6 +61,17 @@ def review_totals(round_id: int):
         .group_by(Review.id, Review.application_id, Review.reviewer_id)
         .cte("review_totals")
     )
+
+
+def review_total(scores: Iterable[tuple[int, int | None]]) -> float | None:
+    """The formula of `review_totals` for one review in Python, from (weight, score) per
+    criterion: over the criteria scored so far, None while none is. The scoring page shows it
+    (and fonds.js computes it the same way while the reviewer clicks)."""
+    scored = [(weight, score) for weight, score in scores if score is not None]
+    if not scored:
+        return None
+    weighted = sum(weight * (score - 1) for weight, score in scored)
+    return weighted * 25 / sum(weight for weight, _score in scored)
 
 
 def _spread(values_mean, squares_mean):

@@ -1,8 +1,11 @@
 """The reviewer's pages: the dashboard of their assignments, and per assignment the declaration
-of a conflict of interest, the application as a reviewer may see it, and the scoring form. Only
-the assigned reviewer gets these pages; anyone else is told they do not exist (404)."""
+of a conflict of interest, the application as a reviewer may see it, the scoring form with its
+weighted total, and the confirmation page that makes a review final. Only the assigned reviewer
+gets these pages; anyone else is told they do not exist (404)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,16 +22,19 @@ from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.reviews import bp
 from fonds.reviews import operations as ops
-from fonds.reviews.forms import DeclarationForm, review_form
+from fonds.reviews.forms import ConfirmForm, DeclarationForm, review_form
 from fonds.reviews.models import Review, ReviewScore
+from fonds.reviews.scores import review_total
 from fonds.rounds.models import RubricCriterion
 
 
 @bp.route("/")
 @role_required(Role.REVIEWER)
 def dashboard():
-    """The reviewer's assignments across rounds, the first due first, with their progress. One
-    query, however many assignments: progress is counted in SQL."""
+    """The reviewer's assignments across rounds: first the reviews to do, the first due first,
+    with their progress; then the finished ones (submitted, a conflict declared, or an
+    application no longer being assessed), the latest first. One query, however many
+    assignments: progress is counted in SQL."""
     scored = (
         select(func.count(ReviewScore.id))
         .where(ReviewScore.review_id == Review.id, ReviewScore.score.is_not(None))
@@ -48,7 +54,9 @@ def dashboard():
         .where(Review.reviewer_id == current_user.id)
         .order_by(Review.due_at, Review.id)
     ).all()
-    return render_template("reviews/dashboard.html", rows=rows, now=utcnow())
+    to_do = [row for row in rows if row[0].is_to_do]
+    finished = [row for row in reversed(rows) if not row[0].is_to_do]
+    return render_template("reviews/dashboard.html", to_do=to_do, finished=finished, now=utcnow())
 
 
 def load_review(review_id: int) -> Review:
@@ -76,6 +84,33 @@ def other_reviews(review: Review) -> list[Review]:
     )
 
 
+@dataclass(frozen=True)
+class Total:
+    """A review's weighted total (0–100) over the criteria scored so far, for the page."""
+
+    value: float | None
+    scored: int
+    count: int
+
+    @property
+    def is_final(self) -> bool:
+        return self.scored == self.count
+
+
+def total_of(criteria: list[RubricCriterion], scores: dict[int, int | None]) -> Total:
+    """The total of the scores per criterion id, by the formula of the ranking."""
+    pairs = [(criterion.weight, scores.get(criterion.id)) for criterion in criteria]
+    return Total(
+        value=review_total(pairs),
+        scored=sum(1 for _weight, score in pairs if score is not None),
+        count=len(criteria),
+    )
+
+
+def total_of_review(criteria: list[RubricCriterion], review: Review) -> Total:
+    return total_of(criteria, ops.saved_input(review).scores)
+
+
 def render_review(review: Review, status: int = 200, declaration=None, form=None):
     application = review.application
     member = current_user.belongs_to(application.organisation)
@@ -96,8 +131,10 @@ def render_review(review: Review, status: int = 200, declaration=None, form=None
     }
     if review.conflict is None and not member:
         context["declaration"] = declaration or DeclarationForm()
+    context["total_of_review"] = total_of_review
     if may_read and not review.is_submitted:
         context["form"] = form or review_form(criteria, review)
+        context["total"] = total_of(criteria, context["form"].review_input(criteria).scores)
     if may_read and review.is_submitted:
         context["others"] = other_reviews(review)
     return render_template("reviews/review.html", **context), status
@@ -147,8 +184,8 @@ def declare(review_id: int):
 @bp.route("/<int:review_id>", methods=["POST"])
 @login_required
 def save(review_id: int):
-    """Save the review as a draft, or submit it. Submitting with problems keeps what was typed
-    as a draft and shows what is missing."""
+    """Save the review as a draft. "Submit review" saves it too, and then shows what is missing
+    on the form, or, when nothing is, the confirmation page: only its button submits."""
     review = load_review(review_id)
     criteria = review.application.round.criteria
     form = review_form(criteria)
@@ -158,7 +195,7 @@ def save(review_id: int):
     submitting = request.form.get("action") == "submit"
     try:
         if submitting:
-            errors = ops.submit(review, current_user, data)
+            errors = ops.prepare_submission(review, current_user, data)
         else:
             ops.save_draft(review, current_user, data)
             errors = {}
@@ -171,7 +208,71 @@ def save(review_id: int):
         form.show_errors(errors)
         return render_review(review, 422, form=form)
     if submitting:
-        flash(_("Thank you. Your review is submitted."), "success")
-    else:
-        flash(_("Your review is saved as a draft. You can continue later."), "success")
+        return redirect(url_for("reviews.confirm", review_id=review.id))
+    flash(_("Your review is saved as a draft. You can continue later."), "success")
+    return page(review)
+
+
+def form_with_problems(review: Review, errors: dict[str, str]):
+    """The scoring form filled with the saved draft, showing what is missing."""
+    form = review_form(review.application.round.criteria, formdata=None)
+    form.fill_from(review)
+    form.show_errors(errors)
+    return render_review(review, 422, form=form)
+
+
+def render_confirmation(review: Review, status: int = 200):
+    criteria = review.application.round.criteria
+    form = ConfirmForm(formdata=None, version=ops.content_version(review))
+    context = {
+        "review": review,
+        "application": review.application,
+        "criteria": criteria,
+        "text": ops.criterion_text,
+        "total": total_of_review(criteria, review),
+        "form": form,
+    }
+    return render_template("reviews/confirm.html", **context), status
+
+
+@bp.route("/<int:review_id>/confirm")
+@login_required
+def confirm(review_id: int):
+    """The check before a review is final: the saved draft with its total and advice, a
+    button that submits it and a way back to the form that keeps everything."""
+    review = load_review(review_id)
+    try:
+        ops.refuse_unless_writable(review, current_user)
+    except ops.ReviewRefused as refused:
+        flash(str(refused), "error")
+        return page(review)
+    errors = ops.problems(review, ops.saved_input(review))
+    if errors:
+        return form_with_problems(review, errors)
+    return render_confirmation(review)
+
+
+@bp.route("/<int:review_id>/confirm", methods=["POST"])
+@login_required
+def submit(review_id: int):
+    """Submit the review shown on the confirmation page. A second tab or a double click is
+    told the review is already submitted; a review changed since is shown again."""
+    review = load_review(review_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():  # only the CSRF token can fail here
+        return render_confirmation(review, 400)
+    try:
+        errors = ops.confirm_submission(review, current_user, form.version.data or "")
+        db.session.commit()
+    except ops.ReviewChanged as changed:
+        db.session.rollback()
+        flash(str(changed), "error")
+        return redirect(url_for("reviews.confirm", review_id=review.id))
+    except ops.ReviewRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return page(review)
+    if errors:
+        return form_with_problems(review, errors)
+    flash(_("Thank you. Your review is submitted."), "success")
     return page(review)

@@ -87,3 +87,61 @@ function followBatch(section) {
   };
   setTimeout(poll, 500);
 }
+
+// The scoring form of a review: its weighted total (0 to 100) while the reviewer scores, by the
+// formula of fonds/reviews/scores.py, sum(weight × (score − 1)) × 25 / sum(weight) over the
+// criteria scored so far. The server shows the same number (and the page works without this).
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.querySelector("[data-review-total]");
+  if (box) followReviewTotal(box);
+});
+
+function followReviewTotal(box) {
+  const form = box.closest("form");
+  const criteria = [...form.querySelectorAll("[data-weight]")];
+  const shown = box.querySelector("[data-review-total-text]");
+  const announce = box.querySelector("[data-review-total-announce]");
+  const comma = document.documentElement.lang === "nl";
+  let timer = null;
+  // The total in tenths, computed in whole numbers: 250 × points / weights, rounded as the
+  // server's "%.1f" rounds (a total halfway between two tenths, such as 71.25, goes to the even
+  // tenth: 71.2).
+  const tenths = (points, weights) => {
+    const numerator = 250 * points;
+    let whole = Math.floor(numerator / weights);
+    const twice = 2 * (numerator - whole * weights);
+    if (twice > weights || (twice === weights && whole % 2 === 1)) whole += 1;
+    return whole;
+  };
+  const describe = () => {
+    let points = 0;
+    let weights = 0;
+    let scored = 0;
+    for (const criterion of criteria) {
+      const checked = criterion.querySelector("input[type=radio]:checked");
+      if (!checked) continue;
+      const weight = Number(criterion.dataset.weight);
+      points += weight * (Number(checked.value) - 1);
+      weights += weight;
+      scored += 1;
+    }
+    if (scored === 0) return box.dataset.totalNone;
+    const total = tenths(points, weights);
+    const text = `${Math.floor(total / 10)}${comma ? "," : "."}${total % 10}`;
+    const pattern = scored < criteria.length ? box.dataset.totalPartial : box.dataset.totalFinal;
+    return pattern
+      .replace("{total}", text)
+      .replace("{scored}", scored)
+      .replace("{count}", criteria.length);
+  };
+  form.addEventListener("change", (event) => {
+    if (!event.target.closest("[data-weight]") || event.target.type !== "radio") return;
+    const text = describe();
+    shown.textContent = text;
+    // Screen readers hear the total once the clicking pauses, not on every click.
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      announce.textContent = text;
+    }, 1500);
+  });
+}
