@@ -317,7 +317,10 @@ def letter_context(application: Application, *, letter_date: date | None = None)
         else None,
         "awb": round_.legal_mode == LegalMode.AWB.value,
         "legal_remedy_text": round_.legal_remedy_text,
-        "remedy_addressee": round_.remedy_addressee,
+        # The round form requires it; a round made otherwise (without one) falls back to the
+        # fund's board at the address in the letterhead, so the clause is never left empty.
+        "remedy_addressee": round_.remedy_addressee.strip()
+        or f"Bestuur {FUND_NAME}, {current_app.config['FUND_POSTAL_ADDRESS']}",
         # An award is published only with the applicant's consent; nothing else ever is.
         "published": kind == "award" and application.publication_consent,
         "signatory_name": round_.signatory_name,
