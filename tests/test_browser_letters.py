@@ -121,6 +121,11 @@ def test_an_administrator_issues_a_round_s_letters_in_the_background(
     expect(page.get_by_role("heading", level=1)).to_have_text("Brieven")
     expect(page.locator("[data-count-issued]")).to_have_text("0")
     expect(page.locator("[data-count-missing]")).to_have_text("4")
+    # The counts line up: the numbers share one right edge, whatever the length of the label.
+    edges = page.locator("dl.summary-list dd").evaluate_all(
+        "numbers => numbers.map(dd => Math.round(dd.getBoundingClientRect().right))"
+    )
+    assert len(edges) == 3 and len(set(edges)) == 1, edges
     table = page.get_by_role("region", name="Alle aanvragen met een besluit in deze ronde")
     expect(table.get_by_role("row")).to_have_count(5)
     expect(table.get_by_text("Nog geen brief")).to_have_count(4)
