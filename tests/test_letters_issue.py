@@ -216,6 +216,12 @@ def test_a_correction_names_the_letter_it_replaces(decided, client_of):
     assert response.status_code == 422
     assert "That letter has been corrected already." in response.text
     assert "Nog eens.</textarea>" in response.text  # the typed note is kept
+    # Also when the decision page's form sends it (before the question).
+    response = anna.post(url, data={"replaces": str(original.id), "note": "Nog eens."})
+    assert response.status_code == 422
+    assert "That letter has been corrected already." in response.text
+    assert "Nog eens.</textarea>" in response.text
+    assert db.session.scalar(select(func.count(Letter.id))) == 2
 
 
 def test_no_letter_before_a_decision(decided, client_of):

@@ -78,7 +78,7 @@ def issue(application_id: int):
     try:
         check_issue(application, replaces=replaces)
     except LetterRefused as refused:
-        if replaces is not None and confirmed:  # keep the typed note with the message
+        if replaces is not None and request.method == "POST":  # keep the typed note
             return question(application, replaces, note, refused, 422)
         flash(str(refused), "error")
         return redirect(back_to(application))
