@@ -96,6 +96,14 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     MAIL_RATE_LIMIT = os.environ.get("MAIL_RATE_LIMIT", "5 per minute;20 per hour")
 
+    # The fund as sender: printed in every letter (letterhead and page footer) and in the site's
+    # footer. The defaults are placeholders (a postcode that cannot exist, an .example domain)
+    # that show at once that they still have to be set.
+    FUND_POSTAL_ADDRESS = os.environ.get("FUND_POSTAL_ADDRESS", "Postbus 0000, 0000 AA Plaatsnaam")
+    FUND_EMAIL = os.environ.get("FUND_EMAIL", "info@fondsopnaam.example")
+    FUND_PHONE = os.environ.get("FUND_PHONE", "000 000 00 00")
+    FUND_CONTACT = os.environ.get("FUND_CONTACT", "het team subsidies (naam nog instellen)")
+
     # Decision letters: the most seconds one letter may take to render to PDF (enforced with a
     # timer signal when rendering in the main thread, as gunicorn's sync workers do).
     LETTER_RENDER_SECONDS = env_int("LETTER_RENDER_SECONDS", 30)

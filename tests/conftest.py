@@ -309,6 +309,7 @@ def make_round(app):
             "signatory_name": "Anna de Vries",
             "signatory_title": "Programmamanager",
             "legal_remedy_text": "Vraag binnen zes weken om heroverweging.",
+            "remedy_addressee": "Bestuur Fonds op Naam, Postbus 123, 1000 AA Amsterdam",
         }
         values.update(overrides)
         round_ = Round(**values)

@@ -195,7 +195,10 @@ ROUTES = [
     ("GET", "/letters/applications/{sent}/preview.pdf", ADMIN_ONLY | {"admin": 404}),
     ("GET", "/letters/applications/999999/preview", ADMIN_ONLY | {"admin": 404}),
     # Issuing a letter for an application without a decision is refused with a message (back to
-    # its page); a letter that does not exist is not found, for everyone who is logged in.
+    # its page), also its confirmation question; a letter that does not exist is not found, for
+    # everyone who is logged in.
+    ("GET", "/letters/applications/{sent}/issue", ADMIN_ONLY | {"admin": 302}),
+    ("GET", "/letters/applications/{app}/issue", ADMIN_ONLY | {"admin": 404}),
     ("POST", "/letters/applications/{sent}/issue", ADMIN_ONLY | {"admin": 302}),
     ("POST", "/letters/applications/{app}/issue", ADMIN_ONLY | {"admin": 404}),
     ("GET", "/letters/999999.pdf", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404)),
@@ -203,6 +206,7 @@ ROUTES = [
     # (back to the page); the progress of a run that does not exist is not found.
     ("GET", "/letters/rounds/{round}", ADMIN_ONLY | {"admin": 200}),
     ("GET", "/letters/rounds/999999", ADMIN_ONLY | {"admin": 404}),
+    ("GET", "/letters/rounds/{round}/issue-all", ADMIN_ONLY | {"admin": 302}),
     ("POST", "/letters/rounds/{round}/issue-all", ADMIN_ONLY | {"admin": 302}),
     ("POST", "/letters/rounds/999999/issue-all", ADMIN_ONLY | {"admin": 404}),
     ("GET", "/letters/batches/999999/progress.json", ADMIN_ONLY | {"admin": 404}),

@@ -11,10 +11,21 @@ from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.models import Letter, LetterDownload
-from tests.conftest import confirmed_decision
+from tests.conftest import axe_violations, confirmed_decision
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 from tests.test_browser_review_journey import open_as
 from tests.test_letters_batch import decided_round  # noqa: F401 - a fixture
+
+
+def landmark_violations(page) -> list[str]:
+    """axe-core's landmark rules (best practice, outside the WCAG tags axe_violations runs):
+    the page has one main landmark and all its content sits in landmarks. Run after
+    axe_violations, which injects axe-core."""
+    result = page.evaluate(
+        "rules => axe.run(document, {runOnly: {type: 'rule', values: rules}})",
+        ["landmark-one-main", "region"],
+    )
+    return [f"{v['id']}: {v['help']}" for v in result["violations"]]
 
 
 def test_an_administrator_issues_a_letter_and_the_applicant_downloads_it(
@@ -42,17 +53,42 @@ def test_an_administrator_issues_a_letter_and_the_applicant_downloads_it(
     expect(page.locator("#letters")).to_have_text("Brieven")
     assert_accessible(page, "decision page before the letter")
     page.get_by_role("link", name="als webpagina").click()
-    expect(page.locator("body")).to_contain_text("FON-2027-0042")
-    expect(page.locator("body")).to_contain_text("€ 7.500,00")
+    expect(page.locator("main")).to_contain_text("FON-2027-0042")
+    expect(page.locator("main")).to_contain_text("€ 7.500,00")
+    assert axe_violations(page) == [], "the letter's preview"
+    assert landmark_violations(page) == [], "the letter's preview"
     page.go_back()
-    page.get_by_role("button", name="Brief versturen").click()
+
+    # Issuing is final: the button leads to a question first, and looking at it issues nothing.
+    page.get_by_role("link", name="Brief versturen", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "De brief voor FON-2027-0042 versturen?"
+    )
+    expect(page.locator("main")).to_contain_text("Aan: Stichting Samen Sterk, voor Fatima Bakkali.")
+    expect(page.locator("main")).to_contain_text("Dit kunt u niet ongedaan maken.")
+    assert_accessible(page, "the question before issuing")
+    assert db.session.query(Letter).count() == 0
+    page.get_by_role("button", name="Ja, verstuur de brief").click()
     expect(page.locator("main")).to_contain_text("De brief voor FON-2027-0042 is verstuurd.")
-    expect(page.get_by_role("button", name="Brief versturen", exact=True)).to_have_count(0)
-    expect(page.get_by_role("button", name="Verbeterde brief versturen")).to_be_visible()
+    expect(page.get_by_role("link", name="Brief versturen", exact=True)).to_have_count(0)
     assert_accessible(page, "decision page with the letter")
+
+    # A correction asks first too, and the question keeps the note typed.
+    page.get_by_label("Wat verandert de verbetering?").fill("Het bedrag klopte niet.")
+    page.get_by_role("button", name="Verbeterde brief versturen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Een verbeterde brief versturen voor FON-2027-0042?"
+    )
+    expect(page.get_by_label("Wat verandert de verbetering?")).to_have_value(
+        "Het bedrag klopte niet."
+    )
+    assert db.session.query(Letter).count() == 1
+    page.get_by_role("button", name="Ja, verstuur de verbeterde brief").click()
+    expect(page.locator("main")).to_contain_text("De brief voor FON-2027-0042 is verstuurd.")
     context.close()
 
-    letter = db.session.query(Letter).one()
+    # The newest letter, the correction, is listed first.
+    letter = db.session.query(Letter).filter(Letter.replaces_id.is_not(None)).one()
     context, page = open_as(chromium, live_server, "fatima@example.nl")
     page.goto(live_server + f"/applications/{application.id}")
     letters = page.locator("ul.letters")
@@ -85,8 +121,25 @@ def test_an_administrator_issues_a_round_s_letters_in_the_background(
     expect(page.get_by_role("heading", level=1)).to_have_text("Brieven")
     expect(page.locator("[data-count-issued]")).to_have_text("0")
     expect(page.locator("[data-count-missing]")).to_have_text("4")
+    # The counts line up: the numbers share one right edge, whatever the length of the label.
+    edges = page.locator("dl.summary-list dd").evaluate_all(
+        "numbers => numbers.map(dd => Math.round(dd.getBoundingClientRect().right))"
+    )
+    assert len(edges) == 3 and len(set(edges)) == 1, edges
+    table = page.get_by_role("region", name="Alle aanvragen met een besluit in deze ronde")
+    expect(table.get_by_role("row")).to_have_count(5)
+    expect(table.get_by_text("Nog geen brief")).to_have_count(4)
     assert_accessible(page, "round letters before the run")
-    page.get_by_role("button", name="Alle ontbrekende brieven versturen").click()
+
+    # Issuing is final: the button leads to a question listing what is issued, to whom.
+    page.get_by_role("link", name="Alle ontbrekende brieven versturen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"De 4 ontbrekende brieven van {round_.name} versturen?"
+    )
+    for application in applications:
+        expect(page.locator("main")).to_contain_text(application.organisation.name)
+    assert_accessible(page, "the question before issuing all letters")
+    page.get_by_role("button", name="Ja, verstuur deze 4 brieven").click()
 
     # No worker runs yet: the page shows the run written down, without any letter made.
     progress = page.locator("#progress")
@@ -96,7 +149,7 @@ def test_an_administrator_issues_a_round_s_letters_in_the_background(
     expect(summary).to_have_text("0 van 4 brieven verstuurd. Bezig…")
     expect(bar).to_have_attribute("max", "4")
     expect(bar).to_have_attribute("value", "0")
-    expect(page.get_by_role("button", name="Alle ontbrekende brieven versturen")).to_be_hidden()
+    expect(page.get_by_role("link", name="Alle ontbrekende brieven versturen")).to_be_hidden()
     assert db.session.query(Letter).count() == 0
     assert_accessible(page, "round letters with the run waiting")
 
@@ -119,7 +172,12 @@ def test_an_administrator_issues_a_round_s_letters_in_the_background(
     expect(page.locator("[data-count-issued]")).to_have_text("4")
     expect(page.locator("[data-count-missing]")).to_have_text("0")
     expect(progress.locator("[data-batch-failures]")).to_be_hidden()
-    expect(page.get_by_role("button", name="Alle ontbrekende brieven versturen")).to_be_hidden()
+    expect(page.get_by_role("link", name="Alle ontbrekende brieven versturen")).to_be_hidden()
+    # Once done, nothing says it is still busy, and the table shows the letters.
+    expect(page.locator("main")).not_to_contain_text("op de achtergrond verstuurd")
+    expect(page.locator("main")).not_to_contain_text("Deze pagina volgt de voortgang vanzelf.")
+    expect(table.get_by_role("link", name="Verstuurd op")).to_have_count(4)
+    expect(table.get_by_text("Nog geen brief")).to_have_count(0)
     assert page.evaluate("window.notReloaded") is True
     assert_accessible(page, "round letters after the run")
     page.set_viewport_size(VIEWPORTS["phone"])

@@ -38,6 +38,9 @@ def test_an_administrator_creates_and_closes_a_round(
     page.get_by_label("Maximale looptijd van een project in maanden").fill("18")
     page.get_by_label("Regeling (wettelijke grondslag)").fill("Subsidieregeling 2027, artikel 4")
     page.get_by_label("Bezwaar volgens de Awb").check()
+    page.get_by_label(
+        "Waar stuurt de aanvrager bezwaar of een verzoek om heroverweging naartoe?"
+    ).fill("Bestuur Fonds op Naam, Postbus 123, 1000 AA Amsterdam")
     page.get_by_label("Tekst over bezwaar of heroverweging").fill("Binnen zes weken bezwaar.")
     page.get_by_label("Naam van de persoon die de brieven ondertekent").fill("Anna de Vries")
     page.get_by_label("Functie van de persoon die ondertekent").fill("Programmamanager")
@@ -64,7 +67,7 @@ def test_an_administrator_creates_and_closes_a_round(
     page.get_by_role("link", name="Nu sluiten Open ronde").click()
     assert_accessible(page, "close confirmation")
     page.get_by_role("button", name="Ja, sluit de ronde nu").click()
-    expect(page.locator("main")).to_contain_text("Niemand kan er nog een aanvraag in indienen.")
+    expect(page.locator("main")).to_contain_text("Niemand kan er nog een aanvraag in versturen.")
     from fonds.extensions import db
 
     db.session.refresh(open_round)

@@ -3,13 +3,15 @@ done by `flask worker` processes on a real queue (an SQLite file, and a real Red
 progress, failures and their reasons, and a crash-and-resume that never gives a decision two
 letters. The operations are also tested in-process, one item at a time."""
 
+import html
 import itertools
+import re
 import time
 from decimal import Decimal
 
 import pytest
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from fonds.auth.models import Role
 from fonds.columns import utcnow
@@ -20,6 +22,7 @@ from tests.conftest import confirmed_decision, wait_until
 from tests.pdf_text import texts
 
 _references = itertools.count(1)
+CONFIRMED = {"confirmed": "yes"}  # what the confirmation page's "Yes" button sends
 
 
 @pytest.fixture
@@ -83,6 +86,120 @@ def newest_batch() -> LetterBatch:
     return db.session.scalar(select(LetterBatch).order_by(LetterBatch.id.desc()))
 
 
+# --- the round's letters page -----------------------------------------------------------------
+
+
+def test_issuing_all_missing_letters_asks_first(decided_round, client_of):
+    applications = decided_round(3)
+    round_id = decided_round.round.id
+    url = f"/letters/rounds/{round_id}/issue-all"
+    anna = client_of("anna@example.nl")
+    client_of("anna@example.nl").post(
+        f"/letters/applications/{applications[0].id}/issue", data=CONFIRMED
+    )
+    # The round page leads to the question; it has no button that starts at once.
+    page = anna.get(f"/letters/rounds/{round_id}").text
+    assert re.search(rf'<a class="utrecht-button-link[^"]*" href="{url}">', page)
+    assert f'action="{url}"' not in page
+    question = anna.get(url)
+    assert question.status_code == 200
+    text = html.unescape(question.text)
+    assert "Issue the 2 missing letters of Van binnenuit 2027?" in text
+    for application in applications[1:]:  # what will be issued, to whom
+        assert f">{application.reference}</a>" in text
+        assert application.organisation.name in text
+    assert applications[0].reference not in text  # it has its letter
+    assert "Rejection letter" in text and "Not-admissible letter" in text
+    assert "You cannot undo this." in text
+    assert f'action="{url}"' in text and 'name="confirmed" value="yes"' in text
+    assert "Yes, issue these 2 letters</button>" in text
+    assert f'href="/letters/rounds/{round_id}">No, go back to the letters of this round</a>' in text
+    # Looking, or posting without the confirmation, starts nothing.
+    assert anna.post(url).status_code == 200
+    assert db.session.scalar(select(func.count(LetterBatch.id))) == 0
+    assert anna.post(url, data=CONFIRMED).status_code == 302
+    assert db.session.scalar(select(func.count(LetterBatch.id))) == 1
+    # While it runs, the question is not asked again: the page says why.
+    response = anna.get(url, follow_redirects=True)
+    assert "The letters of this round are being issued now." in response.text
+
+
+def test_the_round_page_lists_its_decided_applications_in_one_query(
+    decided_round, client_of, app, make_application
+):
+    applications = decided_round(3)
+    waiting = make_application(
+        decided_round.round,
+        applications[0].organisation,
+        status="in_review",
+        reference="FON-2027-9999",
+        submitted_at=utcnow(),
+    )
+    anna = client_of("anna@example.nl")
+    anna.post(f"/letters/applications/{applications[1].id}/issue", data=CONFIRMED)
+    letter = db.session.scalar(select(Letter))
+
+    def page_and_queries() -> tuple[str, int]:
+        statements = []
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        with app.app_context():  # the engine of the app that serves the requests
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            response = anna.get(f"/letters/rounds/{decided_round.round.id}")
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+        assert response.status_code == 200
+        return html.unescape(response.text), len(statements)
+
+    page, few = page_and_queries()
+    assert 'class="utrecht-theme utrecht-document utrecht-document--surface page--wide"' in page
+    assert (
+        '<div class="table-scroll" role="region" aria-labelledby="letters-caption" tabindex="0">'
+    ) in page
+    assert '<caption class="utrecht-table__caption" id="letters-caption">' in page
+    table = page[page.index('id="letters-caption"') : page.index("</table>")]
+    rows = table.split('<tr class="utrecht-table__row">')[2:]
+    assert len(rows) == 3  # decided applications only
+    assert waiting.reference not in table
+    approved, rejected, not_admissible = rows
+    assert f'href="/decisions/{applications[0].id}">{applications[0].reference}</a>' in approved
+    assert applications[0].title in approved and applications[0].organisation.name in approved
+    assert "Award letter" in approved and "No letter yet" in approved
+    assert "Rejection letter" in rejected
+    assert f'href="/letters/{letter.id}.pdf">Issued on ' in rejected
+    assert f'href="/screening/{applications[2].id}">{applications[2].reference}</a>' in (
+        not_admissible
+    )
+    assert "Not-admissible letter" in not_admissible
+    # The same number of queries for a round three times the size.
+    decided_round(6)
+    page, more = page_and_queries()
+    assert page.count("No letter yet") == 8
+    assert more == few
+
+
+def test_after_the_run_the_page_shows_no_stale_notice(decided_round, client_of):
+    """Without the script: the notice that the letters are being issued belongs to the run
+    while it runs; a reload after its end does not show it."""
+    decided_round(2, statuses=("approved",))
+    round_id = decided_round.round.id
+    anna = client_of("anna@example.nl")
+    notice = "The letters are being issued in the background."
+    response = anna.post(f"/letters/rounds/{round_id}/issue-all", data=CONFIRMED)
+    page = anna.get(response.headers["Location"]).text
+    assert notice in page
+    assert "data-batch-running" in page
+    for item_id in pending_items(newest_batch().id):
+        issue_item(item_id)
+    page = anna.get(f"/letters/rounds/{round_id}").text
+    assert "Done: all 2 letters are issued." in page
+    assert notice not in page
+
+
 # --- with real workers on a real queue ------------------------------------------------------
 
 
@@ -97,7 +214,7 @@ def test_a_round_s_letters_are_issued_in_the_background(
 
     # The request only writes the run down: no worker runs yet, and no letter is made in it.
     started = time.monotonic()
-    response = anna.post(f"/letters/rounds/{decided_round.round.id}/issue-all")
+    response = anna.post(f"/letters/rounds/{decided_round.round.id}/issue-all", data=CONFIRMED)
     assert response.status_code == 302
     assert time.monotonic() - started < 5
     assert letter_count() == 0
@@ -107,7 +224,7 @@ def test_a_round_s_letters_are_issued_in_the_background(
     assert anna.get(f"/ranking/rounds/{decided_round.round.id}").status_code == 200
     # Starting a second run while this one makes progress is refused.
     response = anna.post(
-        f"/letters/rounds/{decided_round.round.id}/issue-all", follow_redirects=True
+        f"/letters/rounds/{decided_round.round.id}/issue-all", data=CONFIRMED, follow_redirects=True
     )
     assert "The letters of this round are being issued now." in response.text
     assert db.session.scalar(select(func.count(LetterBatch.id))) == 1
@@ -150,7 +267,7 @@ def test_a_crashed_worker_is_resumed_without_double_letters(
     applications = decided_round(14)
     app.config["LETTER_BATCH_STALLED_SECONDS"] = 1
     anna = client_of("anna@example.nl")
-    anna.post(f"/letters/rounds/{decided_round.round.id}/issue-all")
+    anna.post(f"/letters/rounds/{decided_round.round.id}/issue-all", data=CONFIRMED)
     first = newest_batch()
 
     worker = start_worker(processes=1)
@@ -176,7 +293,7 @@ def test_a_crashed_worker_is_resumed_without_double_letters(
     assert f"<dd data-count-missing>{14 - issued}</dd>" in page
 
     # Running it again holds only the missing letters.
-    anna.post(f"/letters/rounds/{decided_round.round.id}/issue-all")
+    anna.post(f"/letters/rounds/{decided_round.round.id}/issue-all", data=CONFIRMED)
     second = newest_batch()
     assert second.id != first.id
     assert progress_of(anna, second.id)["total"] == 14 - issued
@@ -194,10 +311,12 @@ def test_nothing_to_issue_is_refused(decided_round, client_of):
     decided_round(1, statuses=("approved",))
     anna = client_of("anna@example.nl")
     round_id = decided_round.round.id
-    anna.post(f"/letters/rounds/{round_id}/issue-all")
+    anna.post(f"/letters/rounds/{round_id}/issue-all", data=CONFIRMED)
     for item_id in pending_items(newest_batch().id):
         assert issue_item(item_id) == "issued", db.session.get(LetterBatchItem, item_id).reason
-    response = anna.post(f"/letters/rounds/{round_id}/issue-all", follow_redirects=True)
+    response = anna.post(
+        f"/letters/rounds/{round_id}/issue-all", data=CONFIRMED, follow_redirects=True
+    )
     assert "Every decided application in this round has its letter." in response.text
     assert db.session.scalar(select(func.count(LetterBatch.id))) == 1
 
@@ -208,7 +327,7 @@ def test_an_item_runs_once_and_a_letter_issued_meanwhile_is_kept(decided_round, 
     db.session.commit()
     items = pending_items(batch.id)
     # Someone issues the second letter by hand before the worker gets to it.
-    client_of("anna@example.nl").post(f"/letters/applications/{second.id}/issue")
+    client_of("anna@example.nl").post(f"/letters/applications/{second.id}/issue", data=CONFIRMED)
     assert [issue_item(item_id) for item_id in items] == ["issued", "skipped"]
     assert [issue_item(item_id) for item_id in items] == ["issued", "skipped"]  # a rerun: no-op
     assert originals_per_application() == {first.id: 1, second.id: 1}
@@ -241,14 +360,18 @@ def test_only_administrators_reach_a_round_s_letters(decided_round, client_of, a
     round_id = decided_round.round.id
     assert client.get(f"/letters/rounds/{round_id}").status_code == expected
     assert client.get(f"/letters/batches/{batch.id}/progress.json").status_code == expected
-    assert client.post(f"/letters/rounds/{round_id}/issue-all").status_code == expected
+    assert client.get(f"/letters/rounds/{round_id}/issue-all").status_code == expected
+    assert client.post(f"/letters/rounds/{round_id}/issue-all", data=CONFIRMED).status_code == (
+        expected
+    )
     assert db.session.scalar(select(func.count(LetterBatch.id))) == 1
 
 
 def test_unknown_round_or_run(client_of, decided_round):
     anna = client_of("anna@example.nl")
     assert anna.get("/letters/rounds/999999").status_code == 404
-    assert anna.post("/letters/rounds/999999/issue-all").status_code == 404
+    assert anna.get("/letters/rounds/999999/issue-all").status_code == 404
+    assert anna.post("/letters/rounds/999999/issue-all", data=CONFIRMED).status_code == 404
     assert anna.get("/letters/batches/999999/progress.json").status_code == 404
 
 

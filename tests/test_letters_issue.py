@@ -3,13 +3,15 @@ the database), corrections that name the letter they replace, discreet mail, and
 only the organisation's members and administrators get, each one logged."""
 
 import hashlib
+import html
 import io
 import itertools
+import re
 from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from fonds.auth.models import Role
@@ -55,9 +57,62 @@ def pdf_text(data: bytes) -> str:
 
 
 def issue(client, application, **data):
+    """Confirm issuing on the confirmation page (as its "Yes" button does)."""
     return client.post(
-        f"/letters/applications/{application.id}/issue", data=data, follow_redirects=True
+        f"/letters/applications/{application.id}/issue",
+        data={"confirmed": "yes", **data},
+        follow_redirects=True,
     )
+
+
+def test_issuing_asks_first_and_works_without_javascript(decided, client_of):
+    application = decided()
+    anna = client_of("anna@example.nl")
+    url = f"/letters/applications/{application.id}/issue"
+    # The decision page offers a way to the question, not a button that issues at once.
+    decision_page = anna.get(f"/decisions/{application.id}").text
+    link = rf'<a class="utrecht-button-link[^"]*" href="{url}">Issue the letter</a>'
+    assert re.search(link, decision_page)
+    assert f'action="{url}"' not in decision_page
+    # The question: what, to whom, final; a confirm button and a way back.
+    page = anna.get(url)
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert f"Issue the letter for {application.reference}?" in text
+    assert "An award letter for “Gesprekken in de moskee”" in text
+    assert "To: Stichting Samen Sterk, for the attention of Fatima Bakkali." in text
+    assert "You cannot undo this." in text
+    assert f'action="{url}"' in text and 'name="confirmed" value="yes"' in text
+    assert ">Yes, issue the letter</button>" in text
+    assert f'href="/decisions/{application.id}">No, go back to the decision</a>' in text
+    assert f'href="/letters/applications/{application.id}/preview"' in text
+    # Looking at the question, or a POST without the confirmation, issues nothing.
+    assert anna.post(url).status_code == 200
+    assert db.session.scalar(select(func.count(Letter.id))) == 0
+    response = issue(anna, application)
+    assert f"The letter for {application.reference} is issued." in response.text
+    assert db.session.scalar(select(func.count(Letter.id))) == 1
+    # Once issued, the question is not asked again: the page says why.
+    response = anna.get(url, follow_redirects=True)
+    assert "The letter for this application has been issued already." in response.text
+
+
+def test_two_administrators_confirm_at_once_one_letter_and_the_other_is_told(
+    decided, client_of, monkeypatch
+):
+    from fonds.letters import operations
+
+    application = decided()
+    anna, ben = client_of("anna@example.nl"), client_of("ben@example.nl")
+    url = f"/letters/applications/{application.id}/issue"
+    assert anna.get(url).status_code == ben.get(url).status_code == 200
+    assert "is issued" in issue(anna, application).text
+    # Ben confirmed at the same moment: his check did not see Anna's letter yet, so the
+    # database's unique index refuses his.
+    monkeypatch.setattr(operations, "original_letter", lambda application: None)
+    response = issue(ben, application)
+    assert "The letter for this application has been issued already." in response.text
+    assert db.session.scalar(select(func.count(Letter.id))) == 1
 
 
 def test_issuing_freezes_the_pdf_and_tells_the_applicant(decided, client_of, mailbox):
@@ -126,10 +181,28 @@ def test_a_frozen_letter_does_not_follow_later_changes(decided, client_of):
 def test_a_correction_names_the_letter_it_replaces(decided, client_of):
     application = decided()
     anna = client_of("anna@example.nl")
+    url = f"/letters/applications/{application.id}/issue"
     issue(anna, application)
     original = db.session.scalar(select(Letter))
-    response = issue(anna, application, replaces=str(original.id), note="")
+    # The correction form asks first, and keeps the typed note on the question.
+    decision_page = anna.get(f"/decisions/{application.id}").text
+    assert f'action="{url}"' in decision_page and 'name="confirmed"' not in decision_page
+    question = anna.post(
+        url, data={"replaces": str(original.id), "note": "Het bedrag klopte niet."}
+    )
+    assert question.status_code == 200
+    text = html.unescape(question.text)
+    assert f"Issue a corrected letter for {application.reference}?" in text
+    assert "It replaces the letter Besluit op aanvraag" in text
+    assert "Het bedrag klopte niet.</textarea>" in text
+    assert 'name="confirmed" value="yes"' in text
+    assert f'name="replaces" value="{original.id}"' in text
+    assert db.session.scalar(select(func.count(Letter.id))) == 1
+    # Confirmed without a note: refused on the same page, nothing lost, nothing issued.
+    response = issue(anna, application, replaces=str(original.id), note=" ")
+    assert response.status_code == 422
     assert "Say what the correction changes." in response.text
+    assert db.session.scalar(select(func.count(Letter.id))) == 1
     response = issue(anna, application, replaces=str(original.id), note="Het bedrag klopte niet.")
     assert "is issued" in response.text
     letters = db.session.scalars(select(Letter).order_by(Letter.id)).all()
@@ -140,7 +213,15 @@ def test_a_correction_names_the_letter_it_replaces(decided, client_of):
     assert f"/letters/{letters[0].id}.pdf" in page and f"/letters/{letters[1].id}.pdf" in page
     assert "This letter corrects an earlier letter: Het bedrag klopte niet." in page
     response = issue(anna, application, replaces=str(original.id), note="Nog eens.")
+    assert response.status_code == 422
     assert "That letter has been corrected already." in response.text
+    assert "Nog eens.</textarea>" in response.text  # the typed note is kept
+    # Also when the decision page's form sends it (before the question).
+    response = anna.post(url, data={"replaces": str(original.id), "note": "Nog eens."})
+    assert response.status_code == 422
+    assert "That letter has been corrected already." in response.text
+    assert "Nog eens.</textarea>" in response.text
+    assert db.session.scalar(select(func.count(Letter.id))) == 2
 
 
 def test_no_letter_before_a_decision(decided, client_of):

@@ -11,15 +11,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from fonds.applications.models import ApplicationEvent
+from fonds.applications.models import Application, ApplicationEvent
 from fonds.auth.models import Role, User
 from fonds.extensions import db
 from fonds.letters import fetcher as fetcher_module
 from fonds.letters.context import NoLetter, letter_context
 from fonds.letters.render import LetterRenderTimeout, render_letter, render_pdf
+from fonds.rounds.models import RubricCriterion
 from tests.conftest import confirmed_decision
 from tests.pdf_text import catalog, no_space, page_count, pdfa_claim, pdftotext, texts
 
@@ -27,6 +29,14 @@ LETTER_DATE = date(2027, 3, 12)
 RECEIVED = datetime(2027, 1, 15, 10, 30, tzinfo=UTC)
 REVIEWER_NAMES = ("Rosa Beoordelaar", "Karel Keurder")
 REVIEWER_NOTE = "Persoonlijke notitie van de beoordelaar"
+REMEDY_ADDRESSEE = "Secretariaat Fonds op Naam, Postbus 99, 1000 AB Amsterdam"
+REMEDY_EXTRA = "Een e-mail met uw handtekening als bijlage is ook goed."
+FUND = {
+    "FUND_POSTAL_ADDRESS": "Postbus 4242, 3000 AB Rotterdam",
+    "FUND_EMAIL": "brieven@fonds.test",
+    "FUND_PHONE": "010 123 45 67",
+    "FUND_CONTACT": "Sanne Jansen",
+}
 
 
 @pytest.fixture
@@ -39,6 +49,8 @@ def cast(make_user, make_organisation, make_round, make_application, make_review
         *,
         title: str = "Gesprekken in de moskee",
         motivation: str = "Het plan is nog te weinig uitgewerkt.",
+        extra_criteria: int = 0,
+        publication_consent: bool = False,
     ):
         member = make_user("fatima@example.nl", name="Fatima Bakkali")
         organisation = make_organisation("Stichting Samen Sterk", members=[member])
@@ -50,8 +62,26 @@ def cast(make_user, make_organisation, make_round, make_application, make_review
         )
         round_ = make_round(
             legal_mode=legal_mode,
-            legal_remedy_text="Stuur uw brief naar Postbus 123, 1000 AA Amsterdam.",
+            remedy_addressee=REMEDY_ADDRESSEE,
+            legal_remedy_text=REMEDY_EXTRA,
         )
+        for number in range(extra_criteria):  # a rubric long enough to run over a page
+            round_.criteria.append(
+                RubricCriterion(
+                    position=8 + number,
+                    name_nl=f"Extra criterium {number + 1}: hoe goed sluit het project aan bij "
+                    "wat de gemeenschap zelf nodig vindt",
+                    name_en=f"Extra {number + 1}",
+                    weight=1,
+                    descriptor_1_nl="",
+                    descriptor_3_nl="",
+                    descriptor_5_nl="",
+                    descriptor_1_en="",
+                    descriptor_3_en="",
+                    descriptor_5_en="",
+                )
+            )
+        db.session.commit()
         made = {}
         for number, (name, status) in enumerate(
             [
@@ -70,9 +100,12 @@ def cast(make_user, make_organisation, make_round, make_application, make_review
                 reference=f"FON-2026-{number:04d}",
                 submitted_at=RECEIVED,
                 organisation_snapshot=organisation.snapshot(),
+                publication_consent=publication_consent,
             )
         # Rejected: criterion 1 scores 2 and 3 (mean 2,5), the others 3 and 3 (3,0).
-        make_review(made["rejected"], rosa, [2, 3, 3, 3, 3, 3, 3], motivation=REVIEWER_NOTE)
+        make_review(
+            made["rejected"], rosa, [2] + [3] * (6 + extra_criteria), motivation=REVIEWER_NOTE
+        )
         make_review(made["rejected"], karel, 3, motivation=REVIEWER_NOTE)
         # Awarded: one application with 4 and 4 (mean 4), one with a single 5 (mean 5). The mean
         # of the awarded applications is 4,5 (a mean over all their reviews would be 4,3).
@@ -186,7 +219,7 @@ def test_rejection_letter_with_feedback_and_the_remedy_of_its_mode(cast, legal_m
         # Ranking and ceiling: 3rd of 3 scored applications; budget € 250.000,00.
         "Het budget van deze ronde was € 250.000,00",
         "Uw aanvraag stond op plaats 3 van 3.",
-        "Stuur uw brief naar Postbus 123, 1000 AA Amsterdam.",
+        REMEDY_EXTRA,
     )
     for text in texts(pdf):
         assert text.count("3,0 4,5") == len(criteria) - 1
@@ -198,7 +231,7 @@ def test_rejection_letter_with_feedback_and_the_remedy_of_its_mode(cast, legal_m
             assert "heroverwegen" not in text
         else:
             assert "bezwaar" not in text
-            assert "U kunt Fonds op Naam vragen dit besluit te heroverwegen." in text
+            assert "Dan kunt u ons vragen om opnieuw naar dit besluit te kijken" in text
 
 
 def test_feedback_values_from_the_context(cast):
@@ -218,7 +251,7 @@ def test_a_round_s_shared_facts_follow_every_change(cast, make_application, make
     but a new review, a changed application or a new budget ceiling is seen at once."""
     made = cast()
     before = letter_context(made["rejected"])["ranking"]
-    assert (before["position"], before["scored"]) == (3, 3)
+    assert (before["position"], before["assessed"]) == (3, 3)
     # A fourth application with a higher score moves the rejected one down a place.
     extra = make_application(
         made["rejected"].round,
@@ -230,7 +263,7 @@ def test_a_round_s_shared_facts_follow_every_change(cast, make_application, make
     reviewer = db.session.scalar(select(User).where(User.email == "r0@example.nl"))
     make_review(extra, reviewer, 5)
     after = letter_context(made["rejected"])["ranking"]
-    assert (after["position"], after["scored"]) == (4, 4)
+    assert (after["position"], after["assessed"]) == (4, 4)
     # A new ceiling is used at once.
     made["rejected"].round.budget_ceiling = Decimal("300000.00")
     db.session.commit()
@@ -240,6 +273,164 @@ def test_a_round_s_shared_facts_follow_every_change(cast, make_application, make
     db.session.commit()
     rows = letter_context(made["rejected"])["feedback"]
     assert rows[0].awarded_mean == pytest.approx(14 / 3)
+
+
+def remedy_section(text: str) -> str:
+    """The letter's legal remedy: from its heading to the privacy paragraph."""
+    start = text.index("Bent u het niet eens met dit besluit?")
+    return text[start : text.index("Privacy", start)]
+
+
+@pytest.mark.parametrize("legal_mode", ["awb", "private"])
+@pytest.mark.parametrize("kind", ["rejected", "award_low", "not_admissible"])
+def test_the_remedy_asks_once_and_names_the_round_s_one_addressee(cast, legal_mode, kind):
+    made = cast(legal_mode)
+    for text in texts(letter(made[kind])):
+        assert text.count("Bent u het niet eens met dit besluit?") == 1, text
+        section = remedy_section(text)
+        # One addressee, the round's: not the board as well.
+        assert section.count(REMEDY_ADDRESSEE) == 1, section
+        assert "bestuur" not in section.lower(), section
+        assert section.count("Stuur uw") == 1, section
+        if legal_mode == "awb":
+            assert f"Stuur uw bezwaarschrift naar: {REMEDY_ADDRESSEE}" in section
+            assert "Zet in uw bezwaarschrift: uw naam en adres" in section
+        else:
+            assert f"Stuur uw verzoek naar: {REMEDY_ADDRESSEE}" in section
+        # The round's own text follows as an extra paragraph.
+        assert section.count(REMEDY_EXTRA) == 1
+        assert section.index(REMEDY_ADDRESSEE) < section.index(REMEDY_EXTRA)
+
+
+@pytest.mark.parametrize("kind", ["rejected", "award_low", "not_admissible"])
+def test_every_letter_names_the_fund_s_address_and_a_contact(cast, kind):
+    current_app.config.update(FUND)  # the context the letter is rendered in (the test's own)
+    made = cast()
+    pdf = letter(made[kind])
+    assert_in_both(
+        pdf,
+        *FUND.values(),
+        "Heeft u vragen over deze brief? Neem dan contact op met Sanne Jansen",
+    )
+    # Page 1 starts with the letterhead: the sender and its details before the addressee.
+    first = pdftotext(pdf, 1)
+    assert first.index(FUND["FUND_POSTAL_ADDRESS"]) < first.index("Stichting Samen Sterk")
+    # Every page's footer names the fund and how to reach it.
+    for number in range(1, page_count(pdf) + 1):
+        assert f"Fonds op Naam · {FUND['FUND_PHONE']} · {FUND['FUND_EMAIL']}" in pdftotext(
+            pdf, number
+        )
+
+
+def test_the_site_footer_names_the_fund_s_address_and_contact(app, client):
+    app.config.update(FUND)
+    page = client.get("/")
+    assert page.status_code == 200
+    footer = page.text[page.text.index("<footer") :]
+    for value in FUND.values():
+        assert value in footer
+    assert 'href="mailto:brieven@fonds.test"' in footer
+
+
+def test_the_fund_s_details_come_from_the_environment():
+    """Defaults are placeholders that say they must be set; the environment sets them."""
+    import subprocess
+    import sys
+
+    show = "import config; c = config.Config; print(c.FUND_POSTAL_ADDRESS, c.FUND_EMAIL, sep='|')"
+    default = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", show],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+        cwd=Path(__file__).resolve().parent.parent,
+    ).stdout.strip()
+    assert default.endswith("@fondsopnaam.example")
+    assert "0000" in default  # a postcode that cannot exist
+    configured = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", show],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", **FUND},
+        cwd=Path(__file__).resolve().parent.parent,
+    ).stdout.strip()
+    assert configured == f"{FUND['FUND_POSTAL_ADDRESS']}|{FUND['FUND_EMAIL']}"
+
+
+def test_the_place_counts_only_assessed_applications(cast, make_application, make_review):
+    """Applications still in review (not all reviews in) count neither for the place nor for
+    the total, even when one of their reviews is in."""
+    made = cast()
+    reviewer = db.session.scalar(select(User).where(User.email == "r0@example.nl"))
+    for number, score in [(97, 5), (98, 1)]:
+        waiting = make_application(
+            made["round"],
+            made["rejected"].organisation,
+            status="in_review",
+            reference=f"FON-2026-{number:04d}",
+            submitted_at=RECEIVED,
+        )
+        make_review(waiting, reviewer, score)
+    assert_in_both(letter(made["rejected"]), "Uw aanvraag stond op plaats 3 van 3.")
+    ranking = letter_context(made["rejected"])["ranking"]
+    assert (ranking["position"], ranking["assessed"]) == (3, 3)
+    # Once its reviews are in, the stronger one counts, at once (the kept facts follow).
+    waiting = db.session.scalar(select(Application).where(Application.reference == "FON-2026-0097"))
+    waiting.status = "reviewed"
+    db.session.commit()
+    ranking = letter_context(made["rejected"])["ranking"]
+    assert (ranking["position"], ranking["assessed"]) == (4, 4)
+
+
+def test_a_long_feedback_table_keeps_its_introduction_and_repeats_its_header(cast):
+    made = cast(extra_criteria=30)
+    pdf = letter(made["rejected"])
+    pages = [pdftotext(pdf, number) for number in range(1, page_count(pdf) + 1)]
+    intro = "Hieronder ziet u uw gemiddelde score"
+    first, last = made["round"].criteria[0], made["round"].criteria[-1]
+    first_row = f"{first.name_nl} {first.weight}%"
+    last_row = f"{last.name_nl} {last.weight}%"
+    starts = next(i for i, text in enumerate(pages) if intro in text)
+    ends = next(i for i, text in enumerate(pages) if last_row in text)
+    assert ends > starts, "the table must run over a page for this test"
+    # The introduction is on the page where the table's first rows are.
+    assert first_row in pages[starts]
+    assert pages[starts].index(intro) < pages[starts].index(first_row)
+    for number in range(starts, ends + 1):
+        for header in ("Criterium Weging Uw aanvraag", "Toegekende aanvragen"):
+            assert header in pages[number], f"no table header on page {number + 1}"
+    # Each row stays whole on one page.
+    for number in range(1, 31):
+        name = f"Extra criterium {number}: hoe goed sluit het project aan bij"
+        assert sum(name in text for text in pages) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "consent", "published"),
+    [
+        ("award_low", True, True),
+        ("award_low", False, False),
+        ("rejected", True, False),
+        ("not_admissible", True, False),
+    ],
+)
+def test_the_letter_says_what_is_published_as_the_applicant_chose(cast, kind, consent, published):
+    made = cast(publication_consent=consent)
+    for text in texts(letter(made[kind])):
+        privacy = text[text.index("Privacy") :]
+        assert "alleen als u daarvoor toestemming geeft" not in privacy
+        if published:
+            assert (
+                "U heeft ons toestemming gegeven om uw subsidie te publiceren. Wij publiceren de "
+                "naam van uw organisatie, de titel van het project en het toegekende bedrag."
+            ) in privacy
+        else:
+            assert "Wij publiceren niets over uw aanvraag." in privacy
+            assert "publiceren de naam" not in privacy
+        if kind != "award_low":
+            assert "toekenning" not in privacy
 
 
 def test_not_admissible_letter(cast):

@@ -111,6 +111,7 @@ def valid_form(**overrides) -> dict[str, str]:
         "reviewers_per_application": "3",
         "regulation": "Subsidieregeling Fonds op Naam 2027, artikel 4",
         "legal_mode": "awb",
+        "remedy_addressee": "Bestuur Fonds op Naam\nPostbus 123\n1000 AA Amsterdam",
         "legal_remedy_text": "Maak binnen zes weken bezwaar bij het bestuur.",
         "signatory_name": "Anna de Vries",
         "signatory_title": "Programmamanager",
@@ -178,6 +179,7 @@ def test_an_administrator_creates_a_round_in_dutch_time(admin_en):
     assert round_.regulation == "Subsidieregeling Fonds op Naam 2027, artikel 4"
     assert round_.legal_mode == "awb"
     assert round_.legal_remedy_text == "Maak binnen zes weken bezwaar bij het bestuur."
+    assert round_.remedy_addressee == "Bestuur Fonds op Naam\nPostbus 123\n1000 AA Amsterdam"
     assert (round_.signatory_name, round_.signatory_title) == ("Anna de Vries", "Programmamanager")
 
     page = page_text(admin_en.get("/rounds/manage"))
@@ -326,6 +328,29 @@ INVALID_FORMS = [
         "Enter the text about objection or reconsideration.",
     ),
     (
+        {"remedy_addressee": "  "},
+        "remedy_addressee",
+        "Enter who gets an objection or a request for reconsideration, and where.",
+    ),
+    (
+        {"remedy_addressee": "a" * 501},
+        "remedy_addressee",
+        "This address can have at most 500 characters.",
+    ),
+    (
+        # The letter must not offer two remedies that contradict each other.
+        {"legal_mode": "awb", "legal_remedy_text": "Of vraag om heroverweging."},
+        "legal_remedy_text",
+        "With an objection under the Awb the letter does not offer reconsideration. Take "
+        "'heroverweging' out of this text, or choose reconsideration by the fund.",
+    ),
+    (
+        {"legal_mode": "private", "legal_remedy_text": "Maak binnen zes weken bezwaar."},
+        "legal_remedy_text",
+        "With reconsideration by the fund the letter does not offer an objection under the "
+        "Awb. Take 'bezwaar' out of this text, or choose an objection under the Awb.",
+    ),
+    (
         {"signatory_name": ""},
         "signatory_name",
         "Enter the name of the person who signs the letters.",
@@ -399,6 +424,45 @@ def test_the_edit_form_shows_the_round_in_dutch_time_and_dutch_amounts(admin, ma
     assert checked_legal_mode(page) == "private"
 
 
+def test_the_form_asks_where_an_objection_goes_in_plain_words(admin, make_round):
+    round_ = make_round(remedy_addressee="Bezwaarcommissie\nPostbus 9\n1000 AB Amsterdam")
+    page = page_text(admin.get(f"/rounds/{round_.id}/edit"))
+    assert '<label class="utrecht-form-label" for="remedy_addressee">' in page
+    assert "Waar stuurt de aanvrager bezwaar of een verzoek om heroverweging naartoe?" in page
+    assert "Wie krijgt het, en op welk postadres of e-mailadres?" in page
+    assert "Bezwaarcommissie\nPostbus 9\n1000 AB Amsterdam</textarea>" in page
+    # The hints of the legal modes and the extra text say the letter names that address.
+    assert "en waar de aanvrager het bezwaar naartoe stuurt" in page
+    assert "Noem het adres hier niet nog een keer." in page
+
+
+def test_existing_rounds_get_an_addressee_when_migrating(app, make_round):
+    """The migration gives rounds made before it an addressee the letter can use: the board,
+    at the address the letterhead now shows."""
+    from alembic import command
+    from flask import current_app
+    from sqlalchemy import text
+
+    round_id = make_round(remedy_addressee="wordt vervangen").id
+    config = current_app.extensions["migrate"].migrate.get_config()
+    db.session.remove()
+    db.engine.dispose()
+    command.downgrade(config, "c7d2e5f1a903")
+    try:
+        with db.engine.begin() as connection:
+            assert "remedy_addressee" not in {
+                column["name"] for column in db.inspect(connection).get_columns("funding_round")
+            }
+        command.upgrade(config, "head")
+    finally:
+        command.upgrade(config, "head")  # never leave the test database behind
+        db.engine.dispose()
+    value = db.session.scalar(
+        text("SELECT remedy_addressee FROM funding_round WHERE id = :id"), {"id": round_id}
+    )
+    assert value == "Bestuur Fonds op Naam, op het postadres of e-mailadres bovenaan deze brief"
+
+
 def test_the_edit_form_in_english_shows_english_amounts(admin_en, make_round):
     round_ = make_round(budget_ceiling=Decimal("250000"))
     assert 'value="250,000.00"' in page_text(admin_en.get(f"/rounds/{round_.id}/edit"))
@@ -411,6 +475,8 @@ def test_an_administrator_changes_every_field(admin_en, make_round):
         opens_at="2028-01-10T08:30",
         closes_at="2028-10-29T23:59",  # after the clocks go back
         legal_mode="private",
+        legal_remedy_text="Uw verzoek moet binnen zes weken bij ons zijn.",
+        remedy_addressee="heroverweging@fondsopnaam.example",
     )
     response = admin_en.post(f"/rounds/{round_.id}/edit", data=data)
     assert response.status_code == 302
@@ -420,6 +486,8 @@ def test_an_administrator_changes_every_field(admin_en, make_round):
     assert round_.closes_at == datetime(2028, 10, 29, 22, 59, tzinfo=UTC)
     assert round_.max_grant == Decimal("25000.50")
     assert round_.legal_mode == "private"
+    assert round_.legal_remedy_text == "Uw verzoek moet binnen zes weken bij ons zijn."
+    assert round_.remedy_addressee == "heroverweging@fondsopnaam.example"
     assert len(round_.criteria) == 7  # the rubric is left alone
     assert "Your changes to Nieuwe naam have been saved." in page_text(
         admin_en.get("/rounds/manage")

@@ -28,6 +28,13 @@ from fonds.rounds.rubric import add_default_rubric
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - published demo log-in
 DEMO_ROUND_NAME = "Verandering van binnenuit 2027"
+# Where the demo rounds' letters send a request for reconsideration, and the rounds' extra text
+# (the letter itself already asks the question and names the address).
+DEMO_REMEDY_ADDRESSEE = (
+    "Bestuur Fonds op Naam, Postbus 1234, 1000 AB Amsterdam, "
+    "of per e-mail: heroverweging@demo.fondsopnaam.nl"
+)
+DEMO_REMEDY_TEXT = "Uw verzoek moet binnen zes weken na de datum van deze brief bij ons zijn."
 
 # (e-mail, name, roles, organisation)
 DEMO_ACCOUNTS = [
@@ -100,10 +107,8 @@ def seed_demo() -> list[str]:
             legal_mode=LegalMode.PRIVATE,
             signatory_name="Anna de Vries",
             signatory_title="Programmamanager Fonds op Naam",
-            legal_remedy_text=(
-                "Bent u het niet eens met dit besluit? Vraag dan binnen zes weken na de datum "
-                "van deze brief om heroverweging."
-            ),
+            remedy_addressee=DEMO_REMEDY_ADDRESSEE,
+            legal_remedy_text=DEMO_REMEDY_TEXT,
         )
         add_default_rubric(round_)
         db.session.add(round_)
@@ -379,10 +384,8 @@ def seed_demo_reviews() -> list[str]:
         legal_mode=LegalMode.PRIVATE,
         signatory_name="Anna de Vries",
         signatory_title="Programmamanager Fonds op Naam",
-        legal_remedy_text=(
-            "Bent u het niet eens met dit besluit? Vraag dan binnen zes weken na de datum "
-            "van deze brief om heroverweging."
-        ),
+        remedy_addressee=DEMO_REMEDY_ADDRESSEE,
+        legal_remedy_text=DEMO_REMEDY_TEXT,
     )
     add_default_rubric(round_)
     db.session.add(round_)

@@ -19,6 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import aliased
 
 from fonds.applications.models import Application
 from fonds.auth.models import User
@@ -30,9 +31,11 @@ from fonds.letters.models import (
     Letter,
     LetterBatch,
     LetterBatchItem,
+    LetterKind,
 )
 from fonds.letters.operations import LetterRefused, issue_letter, original_letter
 from fonds.mail.operations import send_ready_mail
+from fonds.organisations.models import Organisation
 from fonds.rounds.models import Round
 
 logger = logging.getLogger(__name__)
@@ -163,13 +166,10 @@ def batch_progress(batch: LetterBatch) -> Progress:
     return progress
 
 
-def start_batch(round_: Round, *, by: User, locale: str) -> LetterBatch:
-    """Write a batch for every decided application of the round without a letter. Refused when
-    there is nothing to issue, or while an earlier run still makes progress; an earlier run
-    that stalled is superseded. Flushes; the caller commits and then enqueues the batch."""
-    # Two administrators starting at once: the round's row lock lets one go first (PostgreSQL;
-    # SQLite has one writer at a time anyway). Either way the unique index keeps letters single.
-    db.session.execute(select(Round.id).where(Round.id == round_.id).with_for_update())
+def check_start(round_: Round) -> list[int]:
+    """What start_batch checks: raises LetterRefused while an earlier run still makes progress
+    or when there is nothing to issue; else returns the ids of the applications without a
+    letter. The confirmation page asks this first."""
     previous = latest_batch(round_)
     if previous is not None:
         progress = batch_progress(previous)
@@ -180,6 +180,91 @@ def start_batch(round_: Round, *, by: User, locale: str) -> LetterBatch:
     application_ids = db.session.scalars(missing_letters(round_)).all()
     if not application_ids:
         raise LetterRefused(_("Every decided application in this round has its letter."))
+    return application_ids
+
+
+@dataclass(frozen=True)
+class RoundLetter:
+    """A decided application of the round and its newest letter, if it has one."""
+
+    application_id: int
+    reference: str
+    title: str
+    organisation: str
+    status: str
+    letter_id: int | None
+    issued_at: datetime | None
+    corrected: bool  # the newest letter is a correction
+
+    @property
+    def kind(self) -> LetterKind:
+        return KIND_FOR_STATUS[self.status]
+
+
+def decided_letters(round_: Round, *, missing_only: bool = False) -> list[RoundLetter]:
+    """The round's decided applications in reference order, each with its newest letter: one
+    query, whatever the size of the round. With missing_only, those without an original letter
+    (what "issue all missing letters" would issue)."""
+    newest = (
+        select(func.max(Letter.id))
+        .where(Letter.application_id == Application.id)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+    shown = aliased(Letter)  # the newest letter (has_original_letter looks at Letter itself)
+    query = (
+        select(
+            Application.id,
+            Application.reference,
+            Application.title,
+            Organisation.name,
+            Application.status,
+            shown.id,
+            shown.issued_at,
+            shown.replaces_id.is_not(None),
+        )
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .outerjoin(shown, shown.id == newest)
+        .where(
+            Application.round_id == round_.id,
+            Application.status.in_(list(KIND_FOR_STATUS)),
+        )
+        .order_by(Application.reference)
+    )
+    if missing_only:
+        query = query.where(~has_original_letter())
+    return [
+        RoundLetter(
+            application_id=application_id,
+            reference=reference,
+            title=title,
+            organisation=organisation,
+            status=status,
+            letter_id=letter_id,
+            issued_at=issued_at,
+            corrected=bool(corrected) if letter_id is not None else False,
+        )
+        for (
+            application_id,
+            reference,
+            title,
+            organisation,
+            status,
+            letter_id,
+            issued_at,
+            corrected,
+        ) in db.session.execute(query)
+    ]
+
+
+def start_batch(round_: Round, *, by: User, locale: str) -> LetterBatch:
+    """Write a batch for every decided application of the round without a letter. Refused when
+    there is nothing to issue, or while an earlier run still makes progress; an earlier run
+    that stalled is superseded. Flushes; the caller commits and then enqueues the batch."""
+    # Two administrators starting at once: the round's row lock lets one go first (PostgreSQL;
+    # SQLite has one writer at a time anyway). Either way the unique index keeps letters single.
+    db.session.execute(select(Round.id).where(Round.id == round_.id).with_for_update())
+    application_ids = check_start(round_)
     now = utcnow()
     db.session.execute(
         LetterBatch.__table__.update()

@@ -4,7 +4,7 @@ script polls; without the script, the page itself shows the same and can be relo
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,9 +12,17 @@ from flask_login import current_user
 from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.letters import bp
-from fonds.letters.batch import Progress, batch_progress, latest_batch, letter_counts, start_batch
+from fonds.letters.batch import (
+    Progress,
+    batch_progress,
+    check_start,
+    decided_letters,
+    latest_batch,
+    letter_counts,
+    start_batch,
+)
 from fonds.letters.issue_views import decision_page
-from fonds.letters.models import LetterBatch
+from fonds.letters.models import KIND_LABELS, LetterBatch
 from fonds.letters.operations import LetterRefused
 from fonds.permissions import role_required
 from fonds.queue import enqueue
@@ -60,6 +68,8 @@ def summary(progress: Progress) -> str:
 @bp.route("/rounds/<int:round_id>")
 @role_required(Role.ADMIN)
 def round_letters(round_id: int):
+    """A round's letters: the counts, every decided application with its letter or none yet,
+    and the latest run of "issue all missing letters"."""
     round_ = load_round(round_id)
     batch = latest_batch(round_)
     progress = batch_progress(batch) if batch is not None else None
@@ -67,32 +77,45 @@ def round_letters(round_id: int):
         "letters/round.html",
         round=round_,
         counts=letter_counts(round_),
+        letters=decided_letters(round_),
+        kind_labels=KIND_LABELS,
+        decision_page=decision_page,
         progress=progress,
         summary=summary(progress) if progress is not None else "",
         failure_url=failure_url,
     )
 
 
-@bp.route("/rounds/<int:round_id>/issue-all", methods=["POST"])
+@bp.route("/rounds/<int:round_id>/issue-all", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def issue_all(round_id: int):
+    """Issue every missing letter of the round in the background. Issuing is final, so it asks
+    first: GET (or a POST without `confirmed`) lists what will be issued and to whom; the
+    question's "Yes" writes the run down and puts it on the queue."""
     round_ = load_round(round_id)
+    back = url_for("letters.round_letters", round_id=round_.id)
+    confirmed = request.method == "POST" and request.form.get("confirmed") == "yes"
     try:
+        if not confirmed:
+            check_start(round_)
+            return render_template(
+                "letters/confirm_batch.html",
+                round=round_,
+                letters=decided_letters(round_, missing_only=True),
+                kind_labels=KIND_LABELS,
+                decision_page=decision_page,
+                back=back,
+            )
         batch = start_batch(round_, by=current_user, locale=str(get_locale()))
         db.session.commit()
     except LetterRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
-        return redirect(url_for("letters.round_letters", round_id=round_.id))
+        return redirect(back)
     enqueue("letters.run_batch", batch.id)
-    flash(
-        _(
-            "The letters are being issued in the background. You can follow it here, or go on "
-            "with other work meanwhile."
-        ),
-        "success",
-    )
-    return redirect(url_for("letters.round_letters", round_id=round_.id) + "#progress")
+    # No flash: the page itself says the letters are being issued while the run lasts, so the
+    # sentence goes when the run ends (see round.html and followBatch in fonds.js).
+    return redirect(back + "#progress")
 
 
 @bp.route("/batches/<int:batch_id>/progress.json")

@@ -4,6 +4,7 @@ a reviewer except anonymous scores reaches the letter."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -100,17 +101,43 @@ def addressee(application: Application) -> dict:
     }
 
 
+# The statuses of an application whose required reviews are all in: only these count for a
+# rejection's place in the ranking (an application still in review may have a first review in,
+# but it has not been assessed yet).
+ASSESSED_STATUSES = frozenset(
+    {
+        Status.REVIEWED.value,
+        Status.DECISION_PROPOSED.value,
+        Status.APPROVED.value,
+        Status.REJECTED.value,
+    }
+)
+
+
+def sender() -> dict[str, str]:
+    """The fund's postal address, e-mail, phone and contact for questions (config.py)."""
+    config = current_app.config
+    return {
+        "postal_address": config["FUND_POSTAL_ADDRESS"],
+        "email": config["FUND_EMAIL"],
+        "phone": config["FUND_PHONE"],
+        "contact": config["FUND_CONTACT"],
+    }
+
+
 # What every letter of a round shares: the round's ranking and the mean scores of its awarded
 # applications. Reused by the letters of that round (a batch writes hundreds, and the ranking
 # covers the whole round: about 40 ms per letter at 500 applications, growing with the round).
 # An entry is used only while its fingerprint holds: any submitted review, any change of any
-# application of the round (its version counter; a confirmed decision changes its status) or of
-# the budget ceiling makes a new one. One dictionary per process.
+# application of the round (its version counter: a status change, such as the last review
+# making it assessed or a confirmed decision, counts too), the number of assessed applications
+# or the budget ceiling makes a new one. One dictionary per process.
 @dataclass
 class RoundFacts:
     fingerprint: tuple
     rows: dict  # application id -> RankedApplication
-    scored: int  # applications with a submitted review
+    places: dict[int, int]  # application id -> place among the assessed applications, by score
+    assessed: int  # applications that were assessed (all required reviews in) and have a score
     awarded_means: dict[int, float]  # criterion id -> mean over the awarded applications
 
 
@@ -130,7 +157,12 @@ def round_fingerprint(round_) -> tuple:
     versions = (
         select(func.coalesce(func.sum(Application.version), 0)).where(in_round).scalar_subquery()
     )
-    counts = tuple(db.session.execute(select(reviews, applications, versions)).one())
+    assessed = (
+        select(func.count(Application.id))
+        .where(in_round, Application.status.in_(ASSESSED_STATUSES))
+        .scalar_subquery()
+    )
+    counts = tuple(db.session.execute(select(reviews, applications, versions, assessed)).one())
     return (*counts, str(round_.budget_ceiling))
 
 
@@ -159,20 +191,30 @@ def mean_scores(*conditions) -> dict[int, float]:
     }
 
 
+def assessed_places(rows) -> dict[int, int]:
+    """Each assessed application's place by score among the assessed ones only (equal scores
+    share a place, as in the ranking): applications still in review are left out of both the
+    place and the total."""
+    assessed = [row for row in rows if row.status in ASSESSED_STATUSES and row.score is not None]
+    scores = sorted(row.score for row in assessed)
+    # The place is one more than the number of assessed applications with a higher score.
+    return {
+        row.application_id: 1 + len(scores) - bisect_right(scores, row.score) for row in assessed
+    }
+
+
 def round_facts(round_) -> RoundFacts:
     fingerprint = round_fingerprint(round_)
     kept = _ROUND_FACTS.get(round_.id)
     if kept is not None and kept.fingerprint == fingerprint:
         return kept
-    scored = db.session.scalar(
-        select(func.count(func.distinct(Review.application_id)))
-        .join(Application, Application.id == Review.application_id)
-        .where(Application.round_id == round_.id, Review.submitted_at.is_not(None))
-    )
+    rows = ranking(round_)
+    places = assessed_places(rows)
     facts = RoundFacts(
         fingerprint=fingerprint,
-        rows={row.application_id: row for row in ranking(round_)},
-        scored=scored or 0,
+        rows={row.application_id: row for row in rows},
+        places=places,
+        assessed=len(places),
         awarded_means=mean_scores(
             Application.round_id == round_.id, Application.status == Status.APPROVED.value
         ),
@@ -206,14 +248,14 @@ def feedback_rows(application: Application) -> list[FeedbackRow]:
 
 
 def ranking_context(application: Application) -> dict:
-    """How the ranking and the budget ceiling played a role: the application's place in the
-    round's ranking (by score), how many applications were scored, and the ceiling."""
+    """How the ranking and the budget ceiling played a role: the application's place by score
+    among the round's assessed applications, how many were assessed, and the ceiling."""
     round_ = application.round
     facts = round_facts(round_)
     row = facts.rows.get(application.id)
     return {
-        "position": row.position if row else None,
-        "scored": facts.scored,
+        "position": facts.places.get(application.id),
+        "assessed": facts.assessed,
         "score": row.score if row else None,
         "within_budget": bool(row and row.within_budget),
         "cumulative": row.cumulative if row else None,
@@ -251,6 +293,7 @@ def letter_context(application: Application, *, letter_date: date | None = None)
         "kind": kind,
         "template": f"letters/{kind}.html",
         "fund_name": FUND_NAME,
+        "sender": sender(),
         "letter_date": letter_date or today_in_amsterdam(),
         "reference": application.reference,
         "title": f"Besluit op aanvraag {application.reference}",
@@ -274,6 +317,12 @@ def letter_context(application: Application, *, letter_date: date | None = None)
         else None,
         "awb": round_.legal_mode == LegalMode.AWB.value,
         "legal_remedy_text": round_.legal_remedy_text,
+        # The round form requires it; a round made otherwise (without one) falls back to the
+        # fund's board at the address in the letterhead, so the clause is never left empty.
+        "remedy_addressee": round_.remedy_addressee.strip()
+        or f"Bestuur {FUND_NAME}, {current_app.config['FUND_POSTAL_ADDRESS']}",
+        # An award is published only with the applicant's consent; nothing else ever is.
+        "published": kind == "award" and application.publication_consent,
         "signatory_name": round_.signatory_name,
         "signatory_title": round_.signatory_title,
         "feedback": [],

@@ -3,7 +3,7 @@ and administrators; everyone else is told it does not exist). Every download is 
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
@@ -12,8 +12,16 @@ from fonds.applications.views import load_application
 from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.letters import bp
-from fonds.letters.models import Letter
-from fonds.letters.operations import LetterRefused, issue_letter, letters_of, record_download
+from fonds.letters.context import addressee
+from fonds.letters.models import KIND_FOR_STATUS, Letter
+from fonds.letters.operations import (
+    LetterRefused,
+    NoteMissing,
+    check_issue,
+    issue_letter,
+    letters_of,
+    record_download,
+)
 from fonds.permissions import role_required
 
 
@@ -35,27 +43,61 @@ def back_to(application) -> str:
     return decision_page(application.id, application.status)
 
 
-@bp.route("/applications/<int:application_id>/issue", methods=["POST"])
+def question(application, replaces, note: str, error: LetterRefused | None = None, status=200):
+    """The confirmation page: what is issued, to whom, that it is final; the typed note stays,
+    also with a refusal's message."""
+    kind = KIND_FOR_STATUS.get(application.status)
+    return render_template(
+        "letters/confirm_issue.html",
+        application=application,
+        kind=kind,
+        addressee=addressee(application),
+        replaces=replaces,
+        note=note,
+        error=str(error) if error else "",
+        note_error=isinstance(error, NoteMissing),
+        back=back_to(application),
+    ), status
+
+
+@bp.route("/applications/<int:application_id>/issue", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def issue(application_id: int):
-    """Issue the application's letter, or with `replaces` a correction of an issued one."""
+    """Issue the application's letter, or with `replaces` a correction of an issued one. Issuing
+    is final, so it asks first: GET (or a POST without `confirmed`, as the correction form on
+    the decision page sends) shows the question, with the typed note; the question's "Yes"
+    issues."""
     application = load_application(application_id)
     replaces = None
-    if request.form.get("replaces"):
-        replaces = db.session.get(Letter, request.form.get("replaces", type=int) or 0)
+    if request.values.get("replaces"):
+        replaces = db.session.get(Letter, request.values.get("replaces", type=int) or 0)
         if replaces is None:
             abort(404)
+    note = request.form.get("note", "")
+    confirmed = request.method == "POST" and request.form.get("confirmed") == "yes"
     try:
-        letter = issue_letter(
-            application, by=current_user, replaces=replaces, note=request.form.get("note", "")
-        )
+        check_issue(application, replaces=replaces)
+    except LetterRefused as refused:
+        if replaces is not None and request.method == "POST":  # keep the typed note
+            return question(application, replaces, note, refused, 422)
+        flash(str(refused), "error")
+        return redirect(back_to(application))
+    if not confirmed:
+        return question(application, replaces, note)
+    try:
+        letter = issue_letter(application, by=current_user, replaces=replaces, note=note)
         db.session.commit()
     except LetterRefused as refused:
         db.session.rollback()
+        if replaces is not None:
+            return question(application, replaces, note, refused, 422)
         flash(str(refused), "error")
         return redirect(back_to(application))
     except IntegrityError:  # someone issued it at the same moment
         db.session.rollback()
+        if replaces is not None:
+            refused = LetterRefused(_("That letter has been corrected already."))
+            return question(application, replaces, note, refused, 409)
         flash(_("The letter for this application has been issued already."), "error")
         return redirect(back_to(application))
     flash(

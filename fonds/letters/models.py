@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -25,6 +26,12 @@ class LetterKind(enum.StrEnum):
     REJECTION = "rejection"
     NOT_ADMISSIBLE = "not_admissible"
 
+
+KIND_LABELS = {
+    LetterKind.AWARD: _l("Award letter"),
+    LetterKind.REJECTION: _l("Rejection letter"),
+    LetterKind.NOT_ADMISSIBLE: _l("Not-admissible letter"),
+}
 
 # The letter an application in this status gets.
 KIND_FOR_STATUS = {

@@ -16,7 +16,7 @@ from fonds.auth.models import User
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.context import NoLetter, confirmed_decision
-from fonds.letters.models import KIND_FOR_STATUS, Letter, LetterDownload
+from fonds.letters.models import KIND_FOR_STATUS, Letter, LetterDownload, LetterKind
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,31 @@ def letters_of(application: Application) -> list[Letter]:
     ).all()
 
 
+class NoteMissing(LetterRefused):
+    """A correction without a note saying what it changes."""
+
+
+def check_issue(
+    application: Application, *, replaces: Letter | None = None, note: str | None = None
+) -> LetterKind:
+    """What issue_letter checks before it renders: raises LetterRefused when the letter cannot
+    be issued now, else returns its kind. The confirmation page asks this first; with note=None
+    (the question, before a note is typed) the note is not checked."""
+    kind = KIND_FOR_STATUS.get(application.status)
+    if kind is None:
+        raise LetterRefused(_("This application has no decision to write a letter about yet."))
+    if replaces is None and original_letter(application) is not None:
+        raise LetterRefused(_("The letter for this application has been issued already."))
+    if replaces is not None:
+        if replaces.application_id != application.id:
+            raise LetterRefused(_("That letter belongs to another application."))
+        if db.session.scalar(select(Letter.id).where(Letter.replaces_id == replaces.id)):
+            raise LetterRefused(_("That letter has been corrected already."))
+        if note is not None and not note.strip():
+            raise NoteMissing(_("Say what the correction changes."))
+    return kind
+
+
 def issue_letter(
     application: Application,
     *,
@@ -53,18 +78,7 @@ def issue_letter(
     letter it replaces. Flushes; the caller commits (mail is sent after the commit)."""
     from fonds.letters.render import LetterRenderError, render_letter
 
-    kind = KIND_FOR_STATUS.get(application.status)
-    if kind is None:
-        raise LetterRefused(_("This application has no decision to write a letter about yet."))
-    if replaces is None and original_letter(application) is not None:
-        raise LetterRefused(_("The letter for this application has been issued already."))
-    if replaces is not None:
-        if replaces.application_id != application.id:
-            raise LetterRefused(_("That letter belongs to another application."))
-        if not note.strip():
-            raise LetterRefused(_("Say what the correction changes."))
-        if db.session.scalar(select(Letter.id).where(Letter.replaces_id == replaces.id)):
-            raise LetterRefused(_("That letter has been corrected already."))
+    kind = check_issue(application, replaces=replaces, note=note)
     decision = confirmed_decision(application)
     try:
         _html, pdf = render_letter(application)

@@ -150,11 +150,12 @@ LEGAL_MODE_HINTS = {
     LegalMode.AWB.value: _l(
         "For a fund that decides as a government body or on behalf of one. The letter says "
         "that the applicant can object (make a 'bezwaar') within six weeks after the date of "
-        "the letter, under the General Administrative Law Act (Awb)."
+        "the letter, under the General Administrative Law Act (Awb), and where to send it."
     ),
     LegalMode.PRIVATE.value: _l(
         "For a private fund. The letter says that the applicant can ask the fund to look at "
-        "the decision again (reconsideration). The Awb does not apply."
+        "the decision again (reconsideration), and where to send that request. The Awb does "
+        "not apply."
     ),
 }
 CHOOSE_LEGAL_MODE = _l("Choose how applicants can object to a decision.")
@@ -256,10 +257,24 @@ class RoundForm(FlaskForm):
             AnyOf([mode.value for mode in LegalMode], message=CHOOSE_LEGAL_MODE),
         ],
     )
+    remedy_addressee = text_field(
+        _l("Where to send an objection or a request for reconsideration"),
+        description=_l(
+            "Who gets it, and the postal address or e-mail address. The letter names only this "
+            "address. For example: Bestuur Fonds op Naam, Postbus 123, 1000 AA Amsterdam."
+        ),
+        required=_l("Enter who gets an objection or a request for reconsideration, and where."),
+        limit=500,
+        too_long=_l("This address can have at most 500 characters."),
+        area=True,
+    )
     legal_remedy_text = text_field(
         _l("Text about objection or reconsideration"),
         description=_l(
-            "The letters print this text: who the applicant writes to, how, and before when."
+            "The letter prints this below its own text about objection or reconsideration, "
+            "which already says where to send it. Only add what the applicant also needs to "
+            "know, for example the term for reconsideration, or that an e-mail is enough. Do "
+            "not repeat the address."
         ),
         required=_l("Enter the text about objection or reconsideration."),
         limit=5000,
@@ -298,6 +313,26 @@ class RoundForm(FlaskForm):
         budget = self.budget_ceiling.data
         if budget is not None and budget > 0 and field.data > budget:
             raise StopValidation(_l("The maximum grant cannot be more than the budget ceiling."))
+
+    def validate_legal_remedy_text(self, field) -> None:
+        """The letter's own clause follows the legal mode; this text must not name the other
+        route, or the letter would offer two remedies that contradict each other."""
+        text = (field.data or "").lower()
+        if self.legal_mode.data == LegalMode.AWB.value and "heroverweg" in text:
+            raise StopValidation(
+                _l(
+                    "With an objection under the Awb the letter does not offer reconsideration. "
+                    "Take 'heroverweging' out of this text, or choose reconsideration by the fund."
+                )
+            )
+        if self.legal_mode.data == LegalMode.PRIVATE.value and "bezwaar" in text:
+            raise StopValidation(
+                _l(
+                    "With reconsideration by the fund the letter does not offer an objection "
+                    "under the Awb. Take 'bezwaar' out of this text, or choose an objection "
+                    "under the Awb."
+                )
+            )
 
     def values(self) -> dict[str, Any]:
         """The round's fields as typed, by column name."""

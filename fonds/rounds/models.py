@@ -38,6 +38,9 @@ class Round(db.Model):
     signatory_name: Mapped[str] = mapped_column(String(200), default="")
     signatory_title: Mapped[str] = mapped_column(String(200), default="")
     legal_remedy_text: Mapped[str] = mapped_column(Text, default="")
+    # Who receives an objection (awb) or a request for reconsideration (private), and where
+    # (a postal or e-mail address): the one addressee the letters name.
+    remedy_addressee: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     criteria: Mapped[list[RubricCriterion]] = relationship(

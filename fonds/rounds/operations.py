@@ -32,6 +32,7 @@ EDITABLE = (
     "regulation",
     "legal_mode",
     "legal_remedy_text",
+    "remedy_addressee",
     "signatory_name",
     "signatory_title",
 )

@@ -38,6 +38,21 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 function followBatch(section) {
+  // When the run ends, the table of letters shows what it issued: a fresh copy of this page's.
+  const refreshLetterTable = async () => {
+    const table = document.querySelector("[data-letter-table]");
+    if (!table) return;
+    try {
+      const response = await fetch(window.location.pathname, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.querySelector("[data-letter-table]");
+      if (fresh) table.replaceWith(document.adoptNode(fresh));
+    } catch (error) {
+      // The table stays as it was; a reload shows the latest state.
+    }
+  };
+
   const bar = section.querySelector("progress");
   const summary = section.querySelector("[data-batch-summary]");
   const announce = section.querySelector("[data-batch-announce]");
@@ -81,6 +96,12 @@ function followBatch(section) {
     if (state.finished || state.stalled || state.superseded) {
       announce.textContent = state.summary;
       document.querySelector("[data-batch-start]").hidden = state.missing_in_round === 0;
+      // The run is over: the sentences that it is busy go, and the table of letters shows
+      // what the run issued (a fresh copy of this page's table).
+      document.querySelectorAll("[data-batch-running]").forEach((notice) => notice.remove());
+      const reload = section.querySelector("[data-batch-reload]");
+      if (reload) reload.hidden = true;
+      refreshLetterTable();
       return;
     }
     setTimeout(poll, 1000);
