@@ -239,7 +239,10 @@ def test_assigning_by_hand_mails_the_reviewer_without_naming_the_application(
         assert secret not in message["Subject"]
     # The page now lists the reviewer with the state of the review.
     page = flashes(admin_client.get(f"/assignments/rounds/{application.round_id}?show=all"))
-    assert "Rana Reviewer: Not declared yet" in page
+    assert (
+        "Rana Reviewer: Has not said yet whether there is a conflict of interest. Due "
+        f"{due_day.day}" in page
+    )
 
 
 def test_assigning_is_refused_for_an_application_not_being_assessed(
@@ -497,6 +500,83 @@ def test_the_page_marks_a_conflict_and_filters_on_need(
     pool = html.split('id="pool-table"')[1].split("</table>")[0]
     anna_row = flashes_row(pool, "Anna")
     assert anna_row == ["Anna", "1", "1"]
+
+
+@pytest.mark.parametrize(
+    ("needing", "total", "sentence"),
+    [
+        (0, 0, "There are no applications being assessed in this round."),
+        (0, 1, "Every application being assessed has enough reviewers."),
+        (0, 3, "Every application being assessed has enough reviewers."),
+        (1, 1, "The application being assessed still needs reviewers."),
+        (1, 3, "1 of the 3 applications being assessed still needs reviewers."),
+        (2, 3, "2 of the 3 applications being assessed still need reviewers."),
+        (2, 2, "All 2 applications being assessed still need reviewers."),
+    ],
+)
+def test_the_page_says_how_many_applications_need_reviewers(
+    admin_client, round_, make_reviewer, make_in_review, make_review, needing, total, sentence
+):
+    anna, bram = make_reviewer("Anna"), make_reviewer("Bram")
+    for number in range(total):
+        application = make_in_review()
+        if number >= needing:
+            make_review(application, anna, submitted=False)
+            make_review(application, bram, conflict=None)
+    page = flashes(admin_client.get(f"/assignments/rounds/{round_.id}"))
+    assert sentence in page
+    assert not re.search(r"\b0 of the", page)
+
+
+def test_the_sentence_reads_right_in_dutch(
+    round_, make_reviewer, make_in_review, make_review, client, admin, log_in
+):
+    log_in(client, "admin@example.nl")
+    client.get("/language/nl")
+    anna, bram = make_reviewer("Anna"), make_reviewer("Bram")
+    done, second = make_in_review(), make_in_review()
+    make_review(done, anna, submitted=False)
+    make_review(done, bram, submitted=False)
+    page = flashes(client.get(f"/assignments/rounds/{round_.id}"))
+    assert "1 van de 2 aanvragen in beoordeling heeft nog beoordelaars nodig." in page
+    make_review(second, anna, submitted=False)
+    make_review(second, bram, submitted=False)
+    page = flashes(client.get(f"/assignments/rounds/{round_.id}"))
+    assert "Elke aanvraag in beoordeling heeft genoeg beoordelaars." in page
+
+
+def test_only_an_application_that_still_needs_someone_says_nobody_is_available(
+    admin_client, round_, make_reviewer, make_in_review, make_review
+):
+    anna, bram = make_reviewer("Anna"), make_reviewer("Bram")
+    complete, short = make_in_review(), make_in_review()
+    make_review(complete, anna, submitted=False)
+    make_review(complete, bram, conflict=None)
+    make_review(short, anna, submitted=False)
+    make_review(short, bram, conflict=True)  # Bram cannot be chosen again; nobody else is left
+
+    page = admin_client.get(f"/assignments/rounds/{round_.id}?show=all").get_data(as_text=True)
+    complete_card = card_text(page, complete)
+    short_card = card_text(page, short)
+    assert "This application has enough reviewers." in complete_card
+    assert "nobody in the pool" not in complete_card
+    assert (
+        "This application still needs 1 reviewer, but nobody in the pool can be assigned to it."
+        in short_card
+    )
+    assert "has enough reviewers" not in short_card
+
+
+def card_text(page: str, application) -> str:
+    """The text of the application's card on the assignment page."""
+    start = page.index(f'id="application-{application.id}"')
+    end = page.find('<li class="assignment-card"', start)
+    return flashes_text(page[start : end if end != -1 else None])
+
+
+def flashes_text(fragment: str) -> str:
+    text = re.sub(r"<[^>]+>", " ", fragment)
+    return re.sub(r"\s+([:.,)])", r"\1", " ".join(text.split()))
 
 
 def flashes_row(table_html: str, name: str) -> list[str]:

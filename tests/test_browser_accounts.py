@@ -72,6 +72,11 @@ def test_newcomer_registers_verifies_logs_in_and_switches_language(
     page.get_by_label("E-mailadres").fill("fatima@example.nl")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+    # An applicant lands on her applications; her account is one click away.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn aanvragen")
+    assert_accessible(page, "my applications")
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    menu.get_by_role("link", name="Mijn account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
     main = page.locator("main").inner_text()
     assert "Mijn account" in main and "Stichting Samen Sterk" in main

@@ -43,6 +43,9 @@ def test_an_administrator_builds_the_pool_and_assigns_automatically(
     page.get_by_role("link", name="Beoordelaars Van binnenuit 2027").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Beoordelaars en toewijzingen")
     expect(page.locator("main")).to_contain_text("De pool is leeg.")
+    expect(page.locator("main")).to_contain_text(
+        "Alle 2 aanvragen in beoordeling hebben nog beoordelaars nodig."
+    )
     assert_accessible(page, "assignment page, empty pool")
 
     for name in ("Rana Reviewer", "Bas Beoordelaar"):
@@ -60,13 +63,17 @@ def test_an_administrator_builds_the_pool_and_assigns_automatically(
     page.get_by_role("button", name="Automatisch toewijzen").click()
     expect(page.locator("main")).to_contain_text("Aantal toewijzingen: 4.")
     expect(page.locator("main")).to_contain_text("Elke aanvraag in beoordeling heeft genoeg")
+    expect(page.locator("main")).not_to_contain_text("0 van de 2")
     page.get_by_label("Welke aanvragen tonen").select_option("all")
     page.get_by_role("button", name="Tonen").click()
     for reference in ("FON-2026-0001", "FON-2026-0002"):
         card = page.locator(".assignment-card", has_text=reference)
-        expect(card).to_contain_text("Rana Reviewer: Nog niet gemeld")
-        expect(card).to_contain_text("Bas Beoordelaar: Nog niet gemeld")
+        undeclared = "Heeft nog niet gezegd of er een belangenconflict is."
+        expect(card).to_contain_text(f"Rana Reviewer: {undeclared}")
+        expect(card).to_contain_text(f"Bas Beoordelaar: {undeclared}")
         expect(card).to_contain_text("2 van de 2 beoordelaars")
+        expect(card).to_contain_text("Deze aanvraag heeft genoeg beoordelaars.")
+        expect(card).not_to_contain_text("niemand in de pool", ignore_case=True)
     assert_accessible(page, "assignment page with assignments")
     assert db.session.query(Review).count() == 4
 

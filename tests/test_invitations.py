@@ -19,9 +19,10 @@ def admin(make_user, english, log_in):
 
 
 @pytest.mark.parametrize(
-    ("role", "label"), [(Role.REVIEWER, "reviewer"), (Role.ADMIN, "administrator")]
+    ("role", "label", "landing"),
+    [(Role.REVIEWER, "reviewer", "/review/"), (Role.ADMIN, "administrator", "/rounds/manage")],
 )
-def test_admin_invites_a_new_person(app, admin, english, mailbox, role, label):
+def test_admin_invites_a_new_person(app, admin, english, mailbox, role, label, landing):
     response = english.post(
         "/people/invite", data={"email": "Sevda@Example.nl", "role": role.value}
     )
@@ -41,7 +42,7 @@ def test_admin_invites_a_new_person(app, admin, english, mailbox, role, label):
     response = visitor.post(
         link, data={"name": "Sevda Yılmaz", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     )
-    assert response.headers["Location"] == "/account/"
+    assert response.headers["Location"] == landing  # the work of the new role
     assert "Sevda Yılmaz" in visitor.get("/account/").text  # logged in straight away
 
     user = User.by_email("sevda@example.nl")
@@ -87,7 +88,7 @@ def test_existing_account_logs_in_to_accept(app, admin, english, mailbox, make_u
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/account/login?next=/account/invitation/")
     log_in(english, "hodan@example.nl")
-    assert english.post(link).headers["Location"] == "/account/"
+    assert english.post(link).headers["Location"] == "/review/"
     assert User.by_email("hodan@example.nl").role_list == [Role.APPLICANT, Role.REVIEWER]
 
 
@@ -140,7 +141,10 @@ def test_member_invites_a_colleague_into_the_organisation(
     assert "Samen Sterk" not in body  # e-mails never name the organisation
     link = mailbox.link_to("priya@example.nl", "/account/invitation/")
     colleague = app.test_client()
-    colleague.post(link, data={"name": "Priya", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = colleague.post(
+        link, data={"name": "Priya", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
+    assert response.headers["Location"] == "/applications/"  # the organisation's applications
     priya = User.by_email("priya@example.nl")
     assert priya.has_role(Role.APPLICANT)
     assert [o.name for o in priya.organisations] == ["Stichting Samen Sterk"]

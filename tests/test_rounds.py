@@ -570,7 +570,7 @@ def test_the_list_shows_every_round_with_its_status(admin_en, make_round):
     assert '<caption class="utrecht-table__caption" id="rounds-caption">' in page
     assert page.count('scope="row"') == 3
     for status in ("Open", "Closed", "Not yet open"):
-        assert f'<td class="utrecht-table__cell">{status}</td>' in page
+        assert f'<td class="utrecht-table__cell" data-label="Status">{status}</td>' in page
     assert page.index("Latere ronde") < page.index("Open ronde") < page.index("Oude ronde")
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from fonds.applications.models import Application, Status
 from fonds.auth.models import Role, User, UserRole
@@ -43,6 +43,31 @@ def is_active(review: Review) -> bool:
 
 # SQL form of is_active (NULL is "not declared yet", so it counts).
 ACTIVE = or_(Review.conflict.is_(None), Review.conflict.is_(False))
+
+
+def missing_reviewers(active: int, required: int) -> int:
+    """How many more reviewers an application being assessed needs: the round's number of
+    reviewers per application less its active assignments (a declared conflict does not
+    count)."""
+    return max(required - active, 0)
+
+
+def needs_reviewers() -> ColumnElement[bool]:
+    """SQL form of missing_reviewers(...) > 0, for the application in the enclosing query:
+    being assessed, with fewer active assignments than its round asks for."""
+    active = (
+        select(func.count(Review.id))
+        .where(Review.application_id == Application.id, ACTIVE)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+    required = (
+        select(Round.reviewers_per_application)
+        .where(Round.id == Application.round_id)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+    return and_(Application.status == Status.IN_REVIEW.value, active < required)
 
 
 # --- links -------------------------------------------------------------------------------------
@@ -374,8 +399,8 @@ def auto_assign(round_: Round, by: User, due_at: datetime) -> AutoResult:
     new_reviews: list[Review] = []
     required = round_.reviewers_per_application
     for application_id, organisation_id, reference in applications:
-        needed = required - active[application_id]
-        if needed <= 0:
+        needed = missing_reviewers(active[application_id], required)
+        if not needed:
             continue
         candidates = sorted(
             (

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -35,6 +36,7 @@ class Row:
     reviews: list[Review]
     active: int
     conflicts: int
+    missing: int  # reviewers it still needs (ops.missing_reviewers)
     form: AssignForm
 
     @property
@@ -50,6 +52,27 @@ def review_state(review: Review) -> str:
     if review.conflict is False:
         return "draft"
     return "undeclared"
+
+
+def need_sentence(needing: int, total: int) -> str:
+    """How many of the applications being assessed still need reviewers, in a sentence that
+    reads right for none, one and many."""
+    if total == 0:
+        return _("There are no applications being assessed in this round.")
+    if needing == 0:
+        return _("Every application being assessed has enough reviewers.")
+    if needing == total:
+        return ngettext(
+            "The application being assessed still needs reviewers.",
+            "All %(num)s applications being assessed still need reviewers.",
+            total,
+        )
+    return ngettext(
+        "%(num)s of the %(total)s applications being assessed still needs reviewers.",
+        "%(num)s of the %(total)s applications being assessed still need reviewers.",
+        needing,
+        total=total,
+    )
 
 
 def assign_form(application: Application, eligible: list[User]) -> AssignForm:
@@ -84,13 +107,12 @@ def round_page(round_id: int):
         own = reviews.get(application.id, [])
         active = sum(1 for review in own if ops.is_active(review))
         conflicts = len(own) - active
-        needs = active < required or conflicts > 0
-        needing += needs
-        if shown == "all" or needs:
+        missing = ops.missing_reviewers(active, required)
+        needing += missing > 0
+        if shown == "all" or missing:
             eligible = ops.eligible_reviewers(application, facts, own)
-            rows.append(
-                Row(application, own, active, conflicts, assign_form(application, eligible))
-            )
+            form = assign_form(application, eligible)
+            rows.append(Row(application, own, active, conflicts, missing, form))
     pool_ids = facts.pool_ids
     addable = [
         user
@@ -107,8 +129,7 @@ def round_page(round_id: int):
         facts=facts,
         rows=rows,
         shown=shown,
-        total=len(applications),
-        needing=needing,
+        need_sentence=need_sentence(needing, len(applications)),
         required=required,
         pool_form=pool_form,
         auto_form=AutoAssignForm(prefix="auto"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from fonds.auth import bp
@@ -16,10 +17,51 @@ from fonds.auth.forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from fonds.auth.models import User
+from fonds.auth.models import Role, User
 from fonds.auth.tokens import LinkExpired, LinkInvalid, Purpose, read_token
 from fonds.extensions import db, limiter
 from fonds.i18n import safe_next
+
+# Where each person starts: the page of their own work. Administrator first, then reviewer, then
+# applicant (a member of an organisation); someone with nothing to do yet gets their account page.
+# Every way in (the log-in form, after verifying an address or a new password, an accepted
+# invitation, the start page of someone logged in) goes through landing_endpoint.
+LANDING_LABELS = {
+    "rounds.manage": _l("Go to the rounds"),
+    "reviews.dashboard": _l("Go to your reviews"),
+    "applications.dashboard": _l("Go to your applications"),
+    "auth.overview": _l("Go to your account"),
+}
+
+
+def landing_endpoint(user: User) -> str:
+    """The endpoint of the page where this person's own work is."""
+    if user.has_role(Role.ADMIN):
+        return "rounds.manage"
+    if user.has_role(Role.REVIEWER):
+        return "reviews.dashboard"
+    if user.memberships:
+        return "applications.dashboard"
+    return "auth.overview"
+
+
+def landing_page(user: User) -> str:
+    """The path of the page where this person's own work is."""
+    return url_for(landing_endpoint(user))
+
+
+def after_login(user: User) -> str:
+    """Where to go once logged in: a safe `next` asked for, otherwise the person's work."""
+    return safe_next(request.args.get("next"), landing_page(user))
+
+
+@bp.app_template_global()
+def landing_link() -> tuple[str, str] | None:
+    """For templates: the path and the text of the logged-in person's own work, or None."""
+    if not current_user.is_authenticated:
+        return None
+    endpoint = landing_endpoint(current_user)
+    return url_for(endpoint), str(LANDING_LABELS[endpoint])
 
 
 def login_limit() -> str:
@@ -67,7 +109,7 @@ def start_session(user: User) -> None:
 def register():
     """An applicant creates an account and their organisation."""
     if current_user.is_authenticated:
-        return redirect(url_for("auth.overview"))
+        return redirect(landing_page(current_user))
     form = RegistrationForm()
     if form.validate_on_submit():
         ops.register_applicant(
@@ -119,9 +161,8 @@ def resend_verification():
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
 def login():
-    next_url = safe_next(request.args.get("next"), url_for("auth.overview"))
     if current_user.is_authenticated:
-        return redirect(next_url)
+        return redirect(after_login(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = ops.authenticate(form.email.data, form.password.data)
@@ -145,7 +186,7 @@ def login():
             start_session(user)
             db.session.commit()
             flash(_("You are logged in."), "success")
-            return redirect(next_url)
+            return redirect(after_login(user))
     return render_template("auth/login.html", form=form)
 
 
@@ -238,7 +279,7 @@ def accept_invitation(token: str):
             ops.accept_invitation(invitation, user=current_user)
             db.session.commit()
             flash(_("You have accepted the invitation."), "success")
-            return redirect(url_for("auth.overview"))
+            return redirect(landing_page(current_user))
         if form.validate_on_submit():
             user = ops.accept_invitation(
                 invitation,
@@ -249,7 +290,7 @@ def accept_invitation(token: str):
             start_session(user)
             db.session.commit()
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("auth.overview"))
+            return redirect(landing_page(user))
     return render_template("auth/accept_invitation.html", invitation=invitation, form=form)
 
 

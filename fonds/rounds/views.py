@@ -21,6 +21,7 @@ from fonds.rounds.operations import (
     update_round,
     why_not_close,
 )
+from fonds.rounds.queries import NO_WORK, work_waiting
 from fonds.rounds.status import RoundStatus, round_status
 
 
@@ -41,11 +42,16 @@ def show(round_id: int):
 @bp.route("/manage")
 @role_required(Role.ADMIN)
 def manage():
+    """Every round with its status and the work waiting in it, each count linking to the page
+    where that work is done. The same few queries however many rounds there are."""
     rounds = db.session.scalars(select(Round).order_by(Round.opens_at.desc(), Round.id)).all()
     now = utcnow()
+    work = work_waiting(round_.id for round_ in rounds)
     return render_template(
         "rounds/manage.html",
-        rounds=[(round_, round_status(round_, now)) for round_ in rounds],
+        rounds=[
+            (round_, round_status(round_, now), work.get(round_.id, NO_WORK)) for round_ in rounds
+        ],
         RoundStatus=RoundStatus,
     )
 

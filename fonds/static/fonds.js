@@ -35,7 +35,29 @@ document.addEventListener("DOMContentLoaded", () => {
   // too; its "Show the latest state" link reloads it).
   const section = document.querySelector("[data-batch-progress]");
   if (section) followBatch(section);
+
+  document.querySelectorAll(".table-scroll").forEach(watchTableScroll);
 });
+
+// A table wider than its box: show the sentence above it that says it scrolls sideways, and
+// hide it again when the table fits (a wider window, a smaller zoom).
+function watchTableScroll(region) {
+  const hint = region.previousElementSibling;
+  if (!hint || !hint.hasAttribute("data-scroll-hint")) return;
+  const update = () => {
+    const scrolls = region.scrollWidth > region.clientWidth + 1;
+    hint.hidden = !scrolls;
+  };
+  update();
+  if ("ResizeObserver" in window) {
+    const observer = new ResizeObserver(update);
+    observer.observe(region);
+    const table = region.querySelector("table");
+    if (table) observer.observe(table);
+  } else {
+    window.addEventListener("resize", update);
+  }
+}
 
 function followBatch(section) {
   // When the run ends, the table of letters shows what it issued: a fresh copy of this page's.
