@@ -63,6 +63,10 @@ def test_invitation_form_errors(admin, english, mailbox):
     assert "Enter an e-mail address like name@example.nl." in response.text
     response = english.post("/people/invite", data={"email": "a@example.nl", "role": "applicant"})
     assert response.status_code == 422
+    # Left empty, the message is about the invited person's address, not one's own.
+    response = english.post("/people/invite", data={"email": "", "role": "reviewer"})
+    assert "Enter the e-mail address of the person you invite." in response.text
+    assert "Enter your e-mail address." not in response.text
     assert mailbox.messages == []
     assert db.session.scalar(select(Invitation)) is None
 
@@ -161,4 +165,7 @@ def test_member_invite_errors_are_shown_on_the_organisation_page(
     assert response.status_code == 422
     assert "Enter an e-mail address like name@example.nl." in response.text
     assert 'value="priya"' in response.text
+    response = english.post(f"/organisations/{organisation.id}/invite", data={"email": ""})
+    assert "Enter the e-mail address of your colleague." in response.text
+    assert "Enter your e-mail address." not in response.text
     assert mailbox.messages == []

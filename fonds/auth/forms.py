@@ -19,12 +19,14 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def email_field(label=None) -> EmailField:
+def email_field(label=None, missing=None) -> EmailField:
+    """An e-mail address field; `missing` is the message when it is left empty (whose address
+    it is: one's own by default)."""
     return EmailField(
         label or _l("E-mail address"),
         filters=[strip],
         validators=[
-            DataRequired(message=_l("Enter your e-mail address.")),
+            DataRequired(message=missing or _l("Enter your e-mail address.")),
             Length(max=254, message=_l("An e-mail address can have at most 254 characters.")),
             Email(message=EMAIL_MESSAGE, check_deliverability=False),
         ],
@@ -124,7 +126,10 @@ class AcceptInvitationForm(FlaskForm):
 
 
 class InviteStaffForm(FlaskForm):
-    email = email_field(_l("E-mail address of the person you invite"))
+    email = email_field(
+        _l("E-mail address of the person you invite"),
+        _l("Enter the e-mail address of the person you invite."),
+    )
     role = SelectField(
         _l("Role"),
         choices=[
@@ -136,4 +141,7 @@ class InviteStaffForm(FlaskForm):
 
 
 class InviteMemberForm(FlaskForm):
-    email = email_field(_l("E-mail address of your colleague"))
+    email = email_field(
+        _l("E-mail address of your colleague"),
+        _l("Enter the e-mail address of your colleague."),
+    )
