@@ -90,6 +90,19 @@ def test_the_csv_export_escapes_formulas(round_with_reviews, english, log_in):
     assert [row[14] for row in rows[1:]] == ["yes", "yes", "no"]
 
 
+def test_the_csv_file_name_says_the_round_and_the_scores(round_with_reviews, english, log_in):
+    round_, _apps = round_with_reviews
+    round_.name = "Van binnenuit 2026 (najaar) – één"
+    db.session.commit()
+    log_in(english, "anna@example.nl")
+    raw = english.get(f"/ranking/rounds/{round_.id}.csv").headers["Content-Disposition"]
+    calibrated = english.get(f"/ranking/rounds/{round_.id}.csv?mode=calibrated")
+    assert raw == 'attachment; filename="rangorde-van-binnenuit-2026-najaar-een-ruwe-scores.csv"'
+    assert calibrated.headers["Content-Disposition"] == (
+        'attachment; filename="rangorde-van-binnenuit-2026-najaar-een-gekalibreerd.csv"'
+    )
+
+
 @pytest.mark.parametrize(
     ("cell", "escaped"),
     [

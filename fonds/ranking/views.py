@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 
 from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
@@ -115,6 +117,15 @@ def escape_cell(value) -> str:
     return text
 
 
+def csv_filename(round_, *, calibrated: bool) -> str:
+    """A Dutch file name that says the round and the scores: rangorde-<round>-gekalibreerd.csv
+    or rangorde-<round>-ruwe-scores.csv (letters and digits only, so any system keeps it)."""
+    folded = unicodedata.normalize("NFKD", round_.name).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
+    mode = "gekalibreerd" if calibrated else "ruwe-scores"
+    return f"rangorde-{name or round_.id}-{mode}.csv"
+
+
 def decimal_comma(value) -> str:
     return "" if value is None else f"{value:.2f}".replace(".", ",")
 
@@ -170,7 +181,7 @@ def round_ranking_csv(round_id: int):
                 yes if row.within_budget else no,
             ]
         )
-    filename = f"ranking-round-{round_.id}.csv"
+    filename = csv_filename(round_, calibrated=choices()["calibrated"])
     return Response(
         buffer.getvalue(),
         mimetype="text/csv",
