@@ -67,7 +67,7 @@ run: install
 	@echo "  Fonds op Naam runs at http://$(HOST):$(PORT)"
 	@echo "  Demo log-ins:"
 	@$(BIN)/flask demo-logins
-	@echo "  E-mail (verification and reset links) is written to instance/outbox/*.eml"
+	@echo "  E-mail is written to instance/outbox/*.eml; a link: FLASK_APP=wsgi.py .venv/bin/flask mail last-link EMAIL"
 	@echo "  Background work (a round's letters) runs in a worker on instance/queue.sqlite3"
 	@echo
 	@# The worker runs beside the web server and stops with it (Ctrl+C stops both).
