@@ -461,6 +461,10 @@ def make_application(app):
                 "amount_requested": Decimal("9000.00"),
             }
         values = {"status": Status.DRAFT.value, **values, **overrides}
+        if complete and "other_funding_amount" not in overrides:
+            # The budget (10,000.00) is covered: the amount requested and money from others.
+            rest = Decimal("10000.00") - (values.get("amount_requested") or 0)
+            values["other_funding_amount"] = rest if rest > 0 else None
         creator = created_by or organisation.members[0]
         application = Application(
             round=round_, organisation=organisation, created_by=creator, **values

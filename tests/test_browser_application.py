@@ -109,6 +109,7 @@ def test_volunteer_applies_from_start_to_finish(
     page.locator("#lines-1-description").fill("Vergoedingen gespreksleiders")
     page.locator("#lines-1-amount").fill("6000")
     page.locator("#amount_requested").fill("9.000,00")
+    page.locator("#other_funding_amount").fill("1.000")  # the rest of the budget
     check("step 5")
     page.get_by_role("button", name="Opslaan en verder").click()
 

@@ -138,6 +138,17 @@ class ApproachForm(FlaskForm):
         if field.data and "other" not in (self.communities.data or []):
             raise ValidationError(_l("Tick 'Other' as well, or leave this field empty."))
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # An empty field stops its own validators (Optional), so this rule is checked here.
+        if "other" in (self.communities.data or []) and not self.community_other.data:
+            self.community_other.errors = [
+                *self.community_other.errors,
+                _l("You ticked 'Other'. Write which community, or untick 'Other'."),
+            ]
+            valid = False
+        return valid
+
 
 class ReachForm(FlaskForm):
     participants = whole_number(
@@ -200,7 +211,9 @@ class PlanningForm(FlaskForm):
     end_date = DutchDateField(
         _l("End date"), description=_l("For example 31-12-2027."), validators=[Optional()]
     )
-    lines = FieldList(FormField(BudgetLineForm), min_entries=1, max_entries=50)
+    # Read up to 500 lines, so that more than MAX_BUDGET_LINES typed are refused with a message
+    # and kept instead of being cut off without a word (steps.too_many_lines).
+    lines = FieldList(FormField(BudgetLineForm), min_entries=1, max_entries=500)
     amount_requested = MoneyField(
         _l("Amount you ask from the fund"),
         description=_l("In euros, for example 12,500.00."),
@@ -208,7 +221,10 @@ class PlanningForm(FlaskForm):
     )
     other_funding_amount = MoneyField(
         _l("Money from others (optional)"),
-        description=_l("Total amount of other funding, own contribution or sponsors."),
+        description=_l(
+            "Other funds, your own contribution or sponsors. With the amount you ask from us, "
+            "this pays the whole budget."
+        ),
         render_kw={"inputmode": "decimal"},
     )
     other_funding = long_text(

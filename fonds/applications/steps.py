@@ -173,23 +173,52 @@ def replace_budget_lines(application: Application, form) -> None:
         )
 
 
+# The most budget lines an application has; more are refused with a message, not dropped.
+MAX_BUDGET_LINES = 50
+
+
+def lines_total(form) -> Decimal:
+    """The total of the budget lines as typed in the planning form (lines whose amount cannot be
+    read yet do not count)."""
+    return sum(
+        (
+            entry.form.amount.data
+            for entry in form.lines
+            if not entry.form.is_empty() and entry.form.amount.data is not None
+        ),
+        Decimal("0.00"),
+    )
+
+
+def too_many_lines(form) -> str | None:
+    """The message when more budget lines are filled in than an application can have."""
+    filled = sum(1 for entry in form.lines if not entry.form.is_empty())
+    if filled > MAX_BUDGET_LINES:
+        return str(
+            _l(
+                "You can fill in at most %(limit)s costs; you now have %(count)s. Put costs of "
+                "the same kind together on one line.",
+                limit=MAX_BUDGET_LINES,
+                count=filled,
+            )
+        )
+    return None
+
+
 def planning_problems(application: Application, form=None) -> dict[str, str]:
-    """The rules between fields of the planning step (PRODUCT.md), as field -> message."""
+    """The rules between fields of the planning step (PRODUCT.md), as field -> message. They
+    are checked when the person saves the step and on the check page, never while adding or
+    removing a budget line."""
     round_ = application.round
     if form is not None:
         start, end = form.start_date.data, form.end_date.data
         requested = form.amount_requested.data
-        total = sum(
-            (
-                e.form.amount.data
-                for e in form.lines
-                if not e.form.is_empty() and e.form.amount.data is not None
-            ),
-            Decimal("0.00"),
-        )
+        other = form.other_funding_amount.data
+        total = lines_total(form)
     else:
         start, end = application.start_date, application.end_date
         requested, total = application.amount_requested, application.budget_total
+        other = application.other_funding_amount
     problems: dict[str, str] = {}
     if start and end:
         if end <= start:
@@ -216,6 +245,32 @@ def planning_problems(application: Application, form=None) -> dict[str, str]:
                     "You ask for more than your budget: %(total)s. Ask for less, or add the "
                     "missing costs to the budget.",
                     total=money(total),
+                )
+            )
+    if requested is not None and total and "amount_requested" not in problems:
+        covered = requested + (other or Decimal("0.00"))
+        amounts = {
+            "total": money(total),
+            "requested": money(requested),
+            "other": money(other or Decimal("0.00")),
+            "difference": money(abs(total - covered)),
+        }
+        if covered < total:
+            problems["other_funding_amount"] = str(
+                _l(
+                    "Your budget is %(total)s. You ask %(requested)s from us and get "
+                    "%(other)s from others, so %(difference)s is not covered. Fill in the money "
+                    "from others, ask for more, or lower the budget.",
+                    **amounts,
+                )
+            )
+        elif covered > total:
+            problems["other_funding_amount"] = str(
+                _l(
+                    "Your budget is %(total)s. You ask %(requested)s from us and get "
+                    "%(other)s from others: that is %(difference)s more than the budget. Lower "
+                    "the money from others, or add the missing costs to the budget.",
+                    **amounts,
                 )
             )
     return problems
@@ -298,4 +353,10 @@ def missing_items(application: Application) -> list[Missing]:
         missing.append(
             Missing(step, None, str(_l("This step has a mistake that is not fixed yet.")))
         )
+    # Sending again after a question: only the parts that may change count. The rest was
+    # accepted when it was sent (perhaps under older rules) and cannot be changed now, so it
+    # must not stop the applicant from answering.
+    open_steps = application.editable_steps()
+    if open_steps is not None:
+        missing = [item for item in missing if item.step in open_steps]
     return missing

@@ -16,15 +16,18 @@ from fonds.applications.forms import SubmitForm, WithdrawForm
 from fonds.applications.models import DECIDED, Application, Status
 from fonds.applications.steps import (
     BY_KEY,
+    MAX_BUDGET_LINES,
     STEP_KEYS,
     STEPS,
     build_form,
     keep_pending,
+    lines_total,
     missing_items,
     next_step,
     planning_problems,
     previous_step,
     save_step,
+    too_many_lines,
 )
 from fonds.applications.workflow import TransitionRefused
 from fonds.columns import utcnow
@@ -192,13 +195,11 @@ def step(application_id: int, step: str):
 
     formdata = budget_line_buttons(step, request.form)
     form = build_form(step, application, formdata)
+    if step == "planning" and ("add_line" in request.form or "remove_line" in request.form):
+        return change_budget_lines(application, form, formdata, context)
     if validate_step(step, application, form):
         save_step(step, application, form, by=current_user)
         db.session.commit()
-        if "add_line" in request.form or "remove_line" in request.form:
-            if "add_line" in request.form:
-                form.lines.append_entry()
-            return render_template(f"applications/steps/{step}.html", form=form, **context)
         flash(_("Your changes are saved."), "success")
         target = context["next"] if "next" in request.form else step
         if "previous" in request.form and context["previous"]:
@@ -207,6 +208,32 @@ def step(application_id: int, step: str):
     keep_pending(step, application, formdata)
     db.session.commit()
     return render_template(f"applications/steps/{step}.html", form=form, **context), 422
+
+
+def change_budget_lines(application: Application, form, formdata: MultiDict, context: dict):
+    """Add or remove a budget line. This is never refused by a rule between fields (those are
+    checked when the person saves and continues, and on the check page): what is valid is
+    saved, anything else is kept as typed, and the page shows the lines without judging them."""
+    if form.validate() and too_many_lines(form) is None:
+        save_step("planning", application, form, by=current_user)
+    else:
+        keep_pending("planning", application, formdata)
+    db.session.commit()
+    form = build_form("planning", application, formdata)
+    status_code = 200
+    if "add_line" in request.form:
+        if len(form.lines) >= MAX_BUDGET_LINES:
+            form.form_errors.append(
+                _(
+                    "You have %(limit)s costs, the most an application can have. Put costs of "
+                    "the same kind together on one line.",
+                    limit=MAX_BUDGET_LINES,
+                )
+            )
+            status_code = 422
+        else:
+            form.lines.append_entry()
+    return render_template("applications/steps/planning.html", form=form, **context), status_code
 
 
 def budget_line_buttons(step: str, formdata: MultiDict) -> MultiDict:
@@ -234,6 +261,10 @@ def validate_step(step: str, application: Application, form) -> bool:
         for field, message in planning_problems(application, form).items():
             getattr(form, field).errors = [*getattr(form, field).errors, message]
             valid = False
+        too_many = too_many_lines(form)
+        if too_many:
+            form.form_errors.append(too_many)
+            valid = False
     return valid
 
 
@@ -245,7 +276,7 @@ def render_check(application: Application, form: SubmitForm, status_code: int = 
     return render_template(
         "applications/check.html",
         form=form,
-        missing=missing_items(application),
+        missing=missing_items(application) if context["editable"] else [],
         send=ops.send_transition(application),
         changeable=changeable_steps(application),
         **context,
@@ -381,6 +412,8 @@ def application_labels() -> dict:
         return str(BUDGET_CATEGORIES.get(key, key))
 
     return {
+        "lines_total": lines_total,
+        "max_budget_lines": MAX_BUDGET_LINES,
         "decided": DECIDED,
         "status_label": status_label,
         "community_labels": community_labels,

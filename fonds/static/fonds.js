@@ -188,3 +188,64 @@ function followReviewTotal(box) {
     }, 1500);
   });
 }
+
+// The planning step: the budget's total follows what is typed in the amounts, read by the same
+// rules as the server (fonds/money.py): "4.000", "4000,50", "€ 1.250,50", "1,250.50". An amount
+// that cannot be read yet does not count, as on the server; saving shows its error.
+document.addEventListener("DOMContentLoaded", () => {
+  const total = document.querySelector("[data-budget-total]");
+  if (total) followBudgetTotal(total);
+});
+
+function amountInCents(text) {
+  let value = text.replace(/[\s\u00a0\u202f]+/g, " ").trim();
+  value = value.replace(/^(€|eur(o|os)?)\s*|\s*(€|eur(o|os)?)$/i, "").trim();
+  value = value.replace(/[,.]-{1,2}$/, "");
+  if (!/^([0-9][0-9., ]*[0-9]|[0-9])$/.test(value)) return null;
+  const grouped = /^([1-9][0-9]{0,2}( [0-9]{3})+|[0-9]+)$/;
+  let whole = value;
+  let cents = "";
+  const commas = (value.match(/,/g) || []).length;
+  const dots = (value.match(/\./g) || []).length;
+  if (commas && dots) {
+    const mark = value.lastIndexOf(",") > value.lastIndexOf(".") ? "," : ".";
+    const parts = value.split(mark);
+    if (parts.length !== 2) return null;
+    whole = parts[0].split(mark === "," ? "." : ",").join(" ");
+    cents = parts[1];
+  } else if (commas || dots) {
+    const mark = commas ? "," : ".";
+    const parts = value.split(mark);
+    if (parts.length > 2) {
+      whole = parts.join(" ");
+    } else if (parts[1].length === 3 && grouped.test(`${parts[0]} ${parts[1]}`)) {
+      if (mark === ",") return null; // 1,234: thousands or three decimals? The server asks.
+      whole = `${parts[0]} ${parts[1]}`;
+    } else {
+      [whole, cents] = parts;
+    }
+  }
+  if (!grouped.test(whole) || !/^[0-9]{0,2}$/.test(cents)) return null;
+  const euros = whole.replace(/ /g, "");
+  if (euros.replace(/^0+/, "").length > 10) return null;
+  return Number(euros) * 100 + Number(cents.padEnd(2, "0") || "0");
+}
+
+function followBudgetTotal(total) {
+  const form = total.closest("form");
+  const format = new Intl.NumberFormat(total.dataset.locale === "nl" ? "nl-NL" : "en-GB", {
+    style: "currency",
+    currency: "EUR",
+  });
+  const update = () => {
+    let cents = 0;
+    form.querySelectorAll("input[id^=lines-][id$=-amount]").forEach((input) => {
+      const amount = amountInCents(input.value);
+      if (amount !== null) cents += amount;
+    });
+    total.textContent = format.format(cents / 100);
+  };
+  form.addEventListener("input", (event) => {
+    if (event.target.matches("input[id^=lines-][id$=-amount]")) update();
+  });
+}
