@@ -11,7 +11,7 @@ from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.models import Letter, LetterDownload
-from tests.conftest import axe_violations, confirmed_decision
+from tests.conftest import axe_violations, confirmed_decision, wait_until
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 from tests.test_browser_review_journey import open_as
 from tests.test_letters_batch import decided_round  # noqa: F401 - a fixture
@@ -29,7 +29,14 @@ def landmark_violations(page) -> list[str]:
 
 
 def test_an_administrator_issues_a_letter_and_the_applicant_downloads_it(
-    chromium, live_server, make_user, make_organisation, make_round, make_application, make_review
+    chromium,
+    live_server,
+    mailbox,
+    make_user,
+    make_organisation,
+    make_round,
+    make_application,
+    make_review,
 ):
     anna = make_user("anna@example.nl", name="Anna Admin", roles=[Role.ADMIN])
     ben = make_user("ben@example.nl", name="Ben Beheer", roles=[Role.ADMIN])
@@ -47,6 +54,19 @@ def test_an_administrator_issues_a_letter_and_the_applicant_downloads_it(
     make_review(application, reviewer, 4)
     confirmed_decision(application, proposer=anna, decider=ben, amount=Decimal("7500.00"))
     db.session.commit()
+
+    # The decision is confirmed, but the applicant learns it from the letter: not yet.
+    applicant_context, applicant = open_as(chromium, live_server, "fatima@example.nl")
+    applicant.goto(live_server + f"/applications/{application.id}")
+    expect(applicant.locator(".status-label")).to_have_text("Besluit in voorbereiding")
+    expect(applicant.locator("main")).to_contain_text("U krijgt een e-mail zodra onze brief")
+    expect(applicant.locator("main")).not_to_contain_text("Toegekend")
+    expect(applicant.locator("main")).not_to_contain_text("7.500")
+    assert_accessible(applicant, "status page while the letter is not there")
+    applicant.get_by_role("link", name="Mijn aanvragen", exact=True).click()
+    expect(applicant.locator("main")).to_contain_text("Besluit in voorbereiding")
+    expect(applicant.locator("main")).not_to_contain_text("Toegekend")
+    assert mailbox.to("fatima@example.nl") == []
 
     context, page = open_as(chromium, live_server, "anna@example.nl")
     page.goto(live_server + f"/decisions/{application.id}")
@@ -72,6 +92,18 @@ def test_an_administrator_issues_a_letter_and_the_applicant_downloads_it(
     expect(page.locator("main")).to_contain_text("De brief voor FON-2027-0042 is verstuurd.")
     expect(page.get_by_role("link", name="Brief versturen", exact=True)).to_have_count(0)
     assert_accessible(page, "decision page with the letter")
+
+    # Now the applicant gets one discreet e-mail, and the page shows the outcome and amount.
+    wait_until(lambda: mailbox.to("fatima@example.nl"), what="the letter's e-mail")
+    (message,) = mailbox.to("fatima@example.nl")
+    assert "Gesprekken" not in message["Subject"] + mailbox.body(message)
+    applicant.goto(live_server + f"/applications/{application.id}")
+    expect(applicant.locator(".status-label")).to_have_text("Toegekend")
+    expect(applicant.locator(".awarded-amount")).to_have_text(
+        "U vroeg €\xa09.000,00. U krijgt €\xa07.500,00."
+    )
+    expect(applicant.locator("ul.letters")).to_contain_text("Besluit op aanvraag FON-2027-0042")
+    applicant_context.close()
 
     # A correction asks first too, and the question keeps the note typed.
     page.get_by_label("Wat verandert de verbetering?").fill("Het bedrag klopte niet.")

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from fonds.applications.models import Application, ApplicationEvent
 from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
@@ -255,3 +256,49 @@ def test_download_permissions_and_log(decided, client_of, app, who, expected):
         assert [d.user.email for d in downloads] == [who]
     else:
         assert downloads == []
+
+
+# The applicant learns the decision from the letter. Until it is issued, the applying
+# organisation sees that a decision is being made: no outcome in the status, the list of
+# applications or the history (not the reason, not the motivation), and no e-mail. With the
+# letter comes one discreet e-mail, and the page shows the outcome, the amount awarded (also a
+# partial award) and the letter.
+
+OUTCOMES = {
+    "approved": ("Awarded", "You asked for €9,000.00. We award €7,500.00."),
+    "rejected": ("Rejected", "Our letter explains why."),
+    "not_admissible": ("Not admissible", "We do not handle your application."),
+}
+
+
+@pytest.mark.parametrize("status", sorted(OUTCOMES))
+def test_the_outcome_is_shown_with_the_letter_and_not_before(decided, client_of, mailbox, status):
+    application = decided(status)
+    reason = {"approved": "Sterk plan.", "rejected": "Te weinig bereik."}.get(
+        status, "Valt buiten de regeling."
+    )
+    db.session.add(
+        ApplicationEvent(
+            application=application, from_status="reviewed", to_status=status, message=reason
+        )
+    )
+    db.session.commit()
+    label, says = OUTCOMES[status]
+    fatima = client_of("fatima@example.nl")
+    page = fatima.get(f"/applications/{application.id}").text
+    assert 'class="status-label">Decision being made<' in page
+    assert label not in page and says not in page and reason not in page
+    dashboard = fatima.get("/applications/").text
+    assert "Decision being made" in dashboard and label not in dashboard
+    assert mailbox.to("fatima@example.nl") == []
+
+    issue(client_of("anna@example.nl"), application)
+    (message,) = mailbox.to("fatima@example.nl")
+    assert application.title not in message["Subject"] + mailbox.body(message)
+    page = fatima.get(f"/applications/{application.id}").text
+    assert f'class="status-label">{label}<' in page
+    assert says in page and reason in page
+    assert f"Besluit op aanvraag {application.reference}" in page
+    assert label in fatima.get("/applications/").text
+    # The fund saw the outcome all along, and the moment it was published is kept.
+    assert db.session.get(Application, application.id).decision_published_at is not None
