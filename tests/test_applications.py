@@ -670,3 +670,52 @@ def test_the_fund_sees_who_acted_the_applicant_does_not(
     screening_page = fund.get(f"/screening/{application.id}").text
     assert ">Who</th>" in screening_page
     assert f'<td class="utrecht-table__cell">{admin.name}</td>' in screening_page
+
+
+def test_a_draft_is_deleted_with_its_files_after_a_confirmation(
+    english, applicant, make_round, make_application
+):
+    from fonds.applications.attachments import store_attachment, stored_path
+    from tests import files
+
+    application = make_application(make_round(), applicant[1])
+    attachment = store_attachment(application, files.png(), "plan.png", by=applicant[0])
+    db.session.commit()
+    path, application_id = stored_path(attachment), application.id
+    assert path.exists()
+    page = english.get(f"/applications/{application.id}").text
+    assert "Delete this draft" in page and "Withdraw this application" not in page
+    question = english.get(f"/applications/{application.id}/delete").text
+    assert "Everything you filled in and every attachment is deleted." in question
+    assert db.session.get(Application, application.id) is not None  # asking is not doing
+    response = english.post(f"/applications/{application.id}/delete", follow_redirects=True)
+    assert "The draft Gesprekken in de moskee is deleted." in response.text
+    db.session.expire_all()
+    assert db.session.get(Application, application_id) is None
+    assert db.session.scalar(select(func.count(BudgetLine.id))) == 0
+    assert not path.exists()
+
+
+def test_a_sent_application_cannot_be_deleted(english, applicant, make_round, make_application):
+    from fonds.columns import utcnow
+
+    application = make_application(
+        make_round(),
+        applicant[1],
+        status="submitted",
+        reference="FON-2026-0888",
+        submitted_at=utcnow(),
+    )
+    page = english.get(f"/applications/{application.id}").text
+    assert "Delete this draft" not in page and "Withdraw this application" in page
+    response = english.post(f"/applications/{application.id}/delete", follow_redirects=True)
+    assert "Only a draft that was never sent can be deleted." in response.text
+    assert db.session.get(Application, application.id).state == Status.SUBMITTED
+
+
+def test_number_examples_follow_the_language(english, applicant, make_round, make_application):
+    application = make_application(make_round(), applicant[1])
+    page = english.get(step_url(application, "planning")).text
+    assert "for example 12,500.00" in page and "12.500,00" not in page
+    english.get("/language/nl")
+    assert "bijvoorbeeld 12.500,00" in english.get(step_url(application, "planning")).text

@@ -150,3 +150,29 @@ def test_volunteer_applies_from_start_to_finish(
         page.goto(url)
         assert page.locator("html").get_attribute("lang") == "en"
         assert axe_violations(page) == [], url
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_a_volunteer_deletes_a_draft(
+    chromium, live_server, make_user, make_organisation, make_round, make_application, viewport
+):
+    from tests.test_browser_review_journey import open_as
+
+    member = make_user("fatima@example.nl", name="Fatima Bakkali")
+    organisation = make_organisation("Stichting Samen Sterk", members=[member])
+    application_id = make_application(make_round(), organisation, title="Oud concept").id
+    context, page = open_as(chromium, live_server, "fatima@example.nl")
+    page.set_viewport_size(VIEWPORTS[viewport])
+    page.get_by_role("link", name="Oud concept").click()
+    # A draft was never sent: it is deleted, not withdrawn.
+    expect(page.get_by_role("link", name="Deze aanvraag intrekken")).to_have_count(0)
+    page.get_by_role("link", name="Dit concept verwijderen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Concept verwijderen")
+    assert_accessible(page, "the question before deleting a draft")
+    page.get_by_role("button", name="Ja, verwijder het concept").click()
+    expect(page.locator("main")).to_contain_text("Het concept Oud concept is verwijderd.")
+    expect(page.get_by_role("link", name="Oud concept")).to_have_count(0)
+    assert_accessible(page, "my applications after deleting")
+    db.session.expire_all()
+    assert db.session.get(Application, application_id) is None
+    context.close()
