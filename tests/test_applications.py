@@ -719,3 +719,13 @@ def test_number_examples_follow_the_language(english, applicant, make_round, mak
     assert "for example 12,500.00" in page and "12.500,00" not in page
     english.get("/language/nl")
     assert "bijvoorbeeld 12.500,00" in english.get(step_url(application, "planning")).text
+
+
+def test_the_summary_says_things_in_words(english, applicant, make_round, make_application):
+    """No raw setting ("E-mail: discreet"), and the other money's amount and source apart."""
+    application = make_application(make_round(), applicant[1], other_funding="Gemeente Rotterdam")
+    page = english.get(f"/applications/{application.id}/check").text
+    assert "<dt>How we e-mail you</dt><dd>Discreetly: our e-mails only say" in page
+    assert ">discreet<" not in page
+    assert "<dt>Money from others</dt><dd>€1,000.00</dd>" in page
+    assert "<dt>Where the other money comes from</dt><dd>Gemeente Rotterdam</dd>" in page
