@@ -67,6 +67,20 @@ def date_time(value: datetime | None) -> str:
     return format_datetime(in_local_time(value), "d MMMM y HH:mm", rebase=False)
 
 
+def deadline(value: datetime | None) -> str:
+    """A deadline in running text: a moment at the end of a day (23:59) is that day, "16
+    december 2026", so that "uiterlijk op …" is read right; any other moment keeps its time,
+    written as running text writes it ("1 juli 2099 om 17.00 uur")."""
+    if value is None:
+        return ""
+    local = in_local_time(value)
+    if (local.hour, local.minute) == (23, 59):
+        return long_date(value)
+    if _language() == "nl":  # "1 juli 2099 om 17.00 uur", as Dutch running text writes it
+        return format_datetime(local, "d MMMM y 'om' HH.mm 'uur'", rebase=False)
+    return format_datetime(local, "d MMMM y 'at' HH:mm", rebase=False)
+
+
 def file_size(size: int | None) -> str:
     """512 KB, 2,5 MB (1 KB is 1024 bytes; anything above zero is at least 1 KB)."""
     if size is None:
@@ -112,5 +126,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
+    app.add_template_filter(deadline)
     app.add_template_filter(file_size)
     app.add_template_filter(score)

@@ -92,13 +92,13 @@ def test_a_draft_continues_on_another_device(
             "project",
             {"title": "x" * 201},
             "title",
-            "Use at most 200 characters. You now have 201. Make the text shorter.",
+            "‘Title of your project’ is too long. Use at most 200 characters. You now have 201.",
         ),
         (
             "approach",
             {"problem": "y" * 3001},
             "problem",
-            "Use at most 3000 characters. You now have 3001. Make the text shorter.",
+            "‘What is the problem?’ is too long. Use at most 3000 characters. You now have 3001.",
         ),
         (
             "approach",
@@ -468,7 +468,7 @@ def test_more_information_only_the_asked_steps_change_then_resubmit(
     response = english.post(
         step_url(application, "project"), data={"title": "Anders"}, follow_redirects=True
     )
-    assert "You cannot change this part of the application now." in response.text
+    assert "Our question is about other steps. You may change only these now:" in response.text
     db.session.refresh(application)
     assert application.participants == 55 and application.title == "Gesprekken in de moskee"
 
@@ -496,7 +496,7 @@ def test_withdraw_after_confirmation(english, applicant, make_round, make_applic
     db.session.refresh(application)
     assert application.state == Status.WITHDRAWN
     response = english.post(f"/applications/{application.id}/withdraw", follow_redirects=True)
-    assert "This application can no longer be withdrawn." in response.text
+    assert "You can no longer withdraw this application" in response.text
 
 
 def test_other_organisations_get_not_found(

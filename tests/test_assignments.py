@@ -422,8 +422,8 @@ def test_auto_assign_reports_applications_short_of_reviewers(
     text = flashes(response)
     assert "Assignments made: 1. Each reviewer gets one e-mail." in text
     assert "Applications that could not get enough reviewers: 2. The pool is too small" in text
-    assert f"{application.reference} (1 missing)" in text
-    assert f"{own.reference} (2 missing)" in text
+    assert f"{application.reference} (1 more reviewer needed)" in text
+    assert f"{own.reference} (2 more reviewers needed)" in text
     assert [r.reviewer.name for r in assignments_of(application)] == ["Rana Reviewer"]
     assert assignments_of(own) == []
 

@@ -425,13 +425,13 @@ def test_after_sending_attachments_cannot_change(english, draft):
     assert draft.state == Status.SUBMITTED
 
     page = english.get(page_url(draft)).text
-    assert "You cannot change this part now." in page
+    assert "You have sent the application already, so you can no longer change this step." in page
     assert 'type="file"' not in page and "Delete<span" not in page
     assert "begroting.pdf" in page  # still listed and downloadable
 
     response = upload(english, draft, "logo.png", files.png())
     assert response.headers["Location"] == page_url(draft)
-    refused = "You cannot change this part of the application now."
+    refused = "You have sent the application already, so you can no longer change this step."
     assert refused in english.get(page_url(draft)).text
     response = english.post(f"/applications/{draft.id}/attachments/{attachment.id}/delete")
     assert response.headers["Location"] == page_url(draft)

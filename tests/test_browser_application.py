@@ -83,7 +83,7 @@ def test_volunteer_applies_from_start_to_finish(
 
     # Step 3: community and approach.
     page.get_by_label("Marokkaans-Nederlands").check()
-    page.get_by_label("Allebei").check()
+    page.get_by_label("Beide").check()
     page.get_by_label("Wat is het probleem?").fill("Weinig ruimte voor eigen keuzes.")
     page.locator("#approach").fill("Tien avonden met een vaste groep.")
     page.locator("#preventive").fill("Normen uit de eigen groep bespreken.")
@@ -104,7 +104,7 @@ def test_volunteer_applies_from_start_to_finish(
     page.locator("#lines-0-category").select_option("venue")
     page.locator("#lines-0-description").fill("Zaalhuur")
     page.locator("#lines-0-amount").fill("4.000")
-    page.get_by_role("button", name="Kostenpost toevoegen").click()
+    page.get_by_role("button", name="Regel toevoegen").click()
     page.locator("#lines-1-category").select_option("dialogue_leaders")
     page.locator("#lines-1-description").fill("Vergoedingen gespreksleiders")
     page.locator("#lines-1-amount").fill("6000")

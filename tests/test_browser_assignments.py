@@ -42,7 +42,7 @@ def test_an_administrator_builds_the_pool_and_assigns_automatically(
     page.goto(live_server + "/rounds/manage")
     page.get_by_role("link", name="Beoordelaars Van binnenuit 2027").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Beoordelaars en toewijzingen")
-    expect(page.locator("main")).to_contain_text("De pool is leeg.")
+    expect(page.locator("main")).to_contain_text("De groep beoordelaars is leeg.")
     expect(page.locator("main")).to_contain_text(
         "Alle 2 aanvragen in beoordeling hebben nog beoordelaars nodig."
     )
@@ -54,8 +54,8 @@ def test_an_administrator_builds_the_pool_and_assigns_automatically(
             + ("rana@example.nl" if name.startswith("Rana") else "bas@example.nl")
             + ")"
         )
-        page.get_by_role("button", name="Aan de pool toevoegen").click()
-        expect(page.locator("main")).to_contain_text(f"{name} zit nu in de pool van beoordelaars.")
+        page.get_by_role("button", name="Aan de groep toevoegen").click()
+        expect(page.locator("main")).to_contain_text(f"{name} zit nu in de groep beoordelaars.")
     pool = page.locator("#pool-table")
     expect(pool).to_contain_text("Rana Reviewer")
     expect(pool).to_contain_text("Bas Beoordelaar")
@@ -73,7 +73,7 @@ def test_an_administrator_builds_the_pool_and_assigns_automatically(
         expect(card).to_contain_text(f"Bas Beoordelaar: {undeclared}")
         expect(card).to_contain_text("2 van de 2 beoordelaars")
         expect(card).to_contain_text("Deze aanvraag heeft genoeg beoordelaars.")
-        expect(card).not_to_contain_text("niemand in de pool", ignore_case=True)
+        expect(card).not_to_contain_text("niemand in de groep", ignore_case=True)
     assert_accessible(page, "assignment page with assignments")
     assert db.session.query(Review).count() == 4
 

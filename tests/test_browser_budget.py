@@ -32,7 +32,7 @@ def test_the_budget_step_helps_instead_of_trapping(
     page.locator("#amount_requested").fill("5.000")
 
     # More asked than budgeted so far: adding the missing cost is not refused.
-    page.get_by_role("button", name="Kostenpost toevoegen").click()
+    page.get_by_role("button", name="Regel toevoegen").click()
     expect(page.locator("[data-error-summary]")).to_have_count(0)
     expect(total).to_have_text("€\xa03.600,00")
     page.locator("#lines-1-category").select_option("dialogue_leaders")

@@ -58,13 +58,13 @@ def test_an_administrator_issues_a_letter_and_the_applicant_downloads_it(
     # The decision is confirmed, but the applicant learns it from the letter: not yet.
     applicant_context, applicant = open_as(chromium, live_server, "fatima@example.nl")
     applicant.goto(live_server + f"/applications/{application.id}")
-    expect(applicant.locator(".status-label")).to_have_text("Besluit in voorbereiding")
+    expect(applicant.locator(".status-label")).to_have_text("We nemen een besluit")
     expect(applicant.locator("main")).to_contain_text("U krijgt een e-mail zodra onze brief")
     expect(applicant.locator("main")).not_to_contain_text("Toegekend")
     expect(applicant.locator("main")).not_to_contain_text("7.500")
     assert_accessible(applicant, "status page while the letter is not there")
     applicant.get_by_role("link", name="Mijn aanvragen", exact=True).click()
-    expect(applicant.locator("main")).to_contain_text("Besluit in voorbereiding")
+    expect(applicant.locator("main")).to_contain_text("We nemen een besluit")
     expect(applicant.locator("main")).not_to_contain_text("Toegekend")
     assert mailbox.to("fatima@example.nl") == []
 

@@ -41,7 +41,7 @@ def review(chromium, live_server, email, reference, scores, advice):
     page.get_by_role("button", name="Beoordeling indienen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Controleer uw beoordeling")
     page.get_by_role("button", name="Ja, dien mijn beoordeling in").click()
-    expect(page.locator("main")).to_contain_text("Dank u. Uw beoordeling is ingediend.")
+    expect(page.locator("main")).to_contain_text("Dank u wel. Uw beoordeling is ingediend.")
     context.close()
 
 
@@ -76,7 +76,7 @@ def test_screen_assign_review_rank_propose_confirm(
     anna.get_by_role("link", name="Beoordelaars van deze aanvraag").click()
     for label in ("Rana Reviewer (rana@example.nl)", "Bas Beoordelaar (bas@example.nl)"):
         anna.get_by_label("Beoordelaar om toe te voegen").select_option(label=label)
-        anna.get_by_role("button", name="Aan de pool toevoegen").click()
+        anna.get_by_role("button", name="Aan de groep toevoegen").click()
     anna.get_by_role("button", name="Automatisch toewijzen").click()
     expect(anna.locator("main")).to_contain_text("Aantal toewijzingen: 2.")
 
@@ -87,7 +87,7 @@ def test_screen_assign_review_rank_propose_confirm(
         "rana@example.nl",
         "FON-2027-0042",
         dict.fromkeys(criteria, 4),
-        "Financieren",
+        "Toekennen",
     )
     review(
         chromium,
@@ -95,7 +95,7 @@ def test_screen_assign_review_rank_propose_confirm(
         "bas@example.nl",
         "FON-2027-0042",
         dict.fromkeys(criteria, 3) | {criteria[0]: 4},
-        "Deels financieren",
+        "Deels toekennen",
     )
     db.session.refresh(application)
     assert application.state == Status.REVIEWED

@@ -21,7 +21,7 @@ TEXTS = {
         "done": "Uw afgeronde beoordelingen",
         "progress": "Voortgang",
         "scored": "3 van de 7 criteria gescoord",
-        "declare": "eerst verklaring geven",
+        "declare": "eerst belangen melden",
         "overdue": "te laat",
         "submitted": "Ingediend op",
         "conflict": "belangenconflict gemeld",
@@ -230,7 +230,7 @@ def test_a_second_tab_is_told_the_review_is_already_submitted(chromium, live_ser
     first.goto(live_server + f"/review/{review.id}")
     for name in criteria:
         first.get_by_role("group", name=name).get_by_label("4", exact=True).check()
-    first.get_by_role("group", name="Uw advies").get_by_label("Financieren", exact=True).check()
+    first.get_by_role("group", name="Uw advies").get_by_label("Toekennen", exact=True).check()
     first.get_by_role("button", name="Beoordeling indienen").click()
     confirm = "Ja, dien mijn beoordeling in"
     expect(first.get_by_role("button", name=confirm)).to_be_visible()
@@ -239,10 +239,10 @@ def test_a_second_tab_is_told_the_review_is_already_submitted(chromium, live_ser
     expect(second.get_by_role("button", name=confirm)).to_be_visible()
 
     first.get_by_role("button", name=confirm).click()
-    expect(first.locator("main")).to_contain_text("Dank u. Uw beoordeling is ingediend.")
+    expect(first.locator("main")).to_contain_text("Dank u wel. Uw beoordeling is ingediend.")
     second.get_by_role("button", name=confirm).click()
     expect(second.locator("main")).to_contain_text(
-        "U hebt deze beoordeling al ingediend. U kunt die niet meer veranderen."
+        "U heeft deze beoordeling al ingediend. U kunt die niet meer veranderen."
     )
     assert_accessible(second, "the second tab, told")
     context.close()

@@ -55,7 +55,7 @@ def test_reviewer_declares_scores_saves_and_submits(
     expect(page.get_by_role("heading", level=1)).to_have_text("Beoordelen")
     expect(
         page.get_by_role("region", name="Uw beoordelingen die nog klaar moeten")
-    ).to_contain_text("eerst verklaring geven")
+    ).to_contain_text("eerst belangen melden")
     assert_accessible(page, "dashboard")
 
     page.get_by_role("link", name="FON-2027-0001").click()
@@ -98,7 +98,7 @@ def test_reviewer_declares_scores_saves_and_submits(
     )
     # 20 × 3 + 20 × 3 + 15 × 3 + 15 × 1 + 10 × 3 × 3 = 270 of 400 points.
     expect(total).to_have_text("Totaalscore: 67,5 van 100.")
-    page.get_by_role("group", name="Uw advies").get_by_label("Deels financieren").check()
+    page.get_by_role("group", name="Uw advies").get_by_label("Deels toekennen").check()
     page.get_by_label("Algemene opmerking").fill("Sterk idee, veiligheid uitwerken.")
 
     # Submitting is final, so the page asks first; nothing is submitted yet.
@@ -110,7 +110,7 @@ def test_reviewer_declares_scores_saves_and_submits(
     expect(main).to_contain_text("Na het indienen kunt u uw beoordeling niet meer veranderen.")
     expect(main).to_contain_text("Er is geen risicoplan voor de deelnemers.")
     expect(main).to_contain_text("67,5 van 100")
-    expect(main).to_contain_text("Deels financieren")
+    expect(main).to_contain_text("Deels toekennen")
     expect(main).to_contain_text("Sterk idee, veiligheid uitwerken.")
     db.session.expire_all()
     assert db.session.get(Review, review.id).submitted_at is None
@@ -121,14 +121,14 @@ def test_reviewer_declares_scores_saves_and_submits(
     expect(
         page.get_by_role("group", name=criteria[3]).get_by_label("2", exact=True)
     ).to_be_checked()
-    expect(page.get_by_label("Deels financieren")).to_be_checked()
+    expect(page.get_by_label("Deels toekennen")).to_be_checked()
     expect(page.get_by_label("Algemene opmerking")).to_have_value(
         "Sterk idee, veiligheid uitwerken."
     )
     expect(total).to_have_text("Totaalscore: 67,5 van 100.")
     page.get_by_role("button", name="Beoordeling indienen").click()
     page.get_by_role("button", name="Ja, dien mijn beoordeling in").click()
-    expect(page.locator("main")).to_contain_text("Dank u. Uw beoordeling is ingediend.")
+    expect(page.locator("main")).to_contain_text("Dank u wel. Uw beoordeling is ingediend.")
     expect(page.locator("main")).to_contain_text("Er is geen risicoplan voor de deelnemers.")
     expect(page.get_by_role("button", name="Beoordeling indienen")).to_have_count(0)
     assert_accessible(page, "submitted review")

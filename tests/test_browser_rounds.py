@@ -31,7 +31,7 @@ def test_an_administrator_creates_and_closes_a_round(
     page.get_by_label("Naam van de ronde").fill("Van binnenuit 2027")
     page.get_by_label("Wat het fonds in deze ronde steunt").fill("Initiatieven van binnenuit.")
     page.get_by_label("Opent op").fill("2027-07-01T09:00")
-    page.get_by_label("Sluit op (deadline)").fill("2027-06-01T09:00")  # a mistake
+    page.get_by_label("Sluit op (uiterste datum)").fill("2027-06-01T09:00")  # a mistake
     page.get_by_label("Subsidieplafond").fill("250.000,00")
     page.get_by_label("Minimale subsidie").fill("2.500")
     page.get_by_label("Maximale subsidie").fill("25.000")
@@ -52,12 +52,12 @@ def test_an_administrator_creates_and_closes_a_round(
     assert_accessible(page, "new round form with an error")
     summary.get_by_role("link").click()
     expect(page.locator("#closes_at")).to_be_focused()
-    page.get_by_label("Sluit op (deadline)").fill("2027-12-01T17:00")
+    page.get_by_label("Sluit op (uiterste datum)").fill("2027-12-01T17:00")
     page.get_by_role("button", name="Ronde aanmaken").click()
     expect(page.locator("main")).to_contain_text("is aangemaakt")
     assert_accessible(page, "rounds list")
 
-    page.get_by_role("link", name="Wijzigen Van binnenuit 2027").click()
+    page.get_by_role("link", name="Veranderen Van binnenuit 2027").click()
     expect(page.get_by_label("Opent op")).to_have_value("2027-07-01T09:00")
     assert_accessible(page, "edit form")
 

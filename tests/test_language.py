@@ -130,3 +130,15 @@ def test_translations_keep_their_placeholders():
             assert sorted(re.findall(r"%\(\w+\)s", text)) == sorted(
                 re.findall(r"%\(\w+\)s", translation)
             ), message.id
+
+
+def test_deadlines_in_running_text(app):
+    from fonds.formatting import deadline
+
+    with app.test_request_context():
+        with force_locale("nl"):
+            # The end of a day is that day: "uiterlijk op 16 december 2026", not "vóór … 23:59".
+            assert deadline(datetime(2026, 12, 16, 22, 59, 59, tzinfo=UTC)) == "16 december 2026"
+            assert deadline(datetime(2099, 7, 1, 15, 0, tzinfo=UTC)) == "1 juli 2099 om 17.00 uur"
+        with force_locale("en"):
+            assert deadline(datetime(2099, 7, 1, 15, 0, tzinfo=UTC)) == "1 July 2099 at 17:00"

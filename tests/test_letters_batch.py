@@ -236,7 +236,7 @@ def test_a_round_s_letters_are_issued_in_the_background(
     )
     assert state["done"] == 5 and state["failed"] == 1 and state["total"] == 6
     assert state["summary"] == (
-        "Done: 5 of 6 letters issued. 1 could not be issued; see the reasons below."
+        "Done: 5 of 6 letters issued. 1 could not be issued; see the reason below."
     )
     assert state["failures"] == [
         {
@@ -345,7 +345,7 @@ def test_a_stalled_run_is_superseded_and_its_rest_skipped(decided_round):
     assert len(pending_items(second.id)) == 2
     assert issue_item(old_items[1]) == "skipped"
     reason = db.session.get(LetterBatchItem, old_items[1]).reason
-    assert reason == "Een latere poging heeft deze brief overgenomen."
+    assert reason == "Deze brief is gemaakt bij een latere keer versturen."
     for item_id in pending_items(second.id):
         assert issue_item(item_id) == "issued"
     assert letter_count() == 3

@@ -118,4 +118,4 @@ def test_choices_follow_the_language(client, english, organisation):
     assert "Foundation (stichting)" in english.get(details_url(organisation)).text
     english.get("/language/nl")
     page = english.get(details_url(organisation)).text
-    assert ">Stichting</label>" in page and "Informele groep" in page
+    assert ">Stichting</label>" in page and "Groep zonder stichting of vereniging" in page

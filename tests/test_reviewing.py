@@ -644,7 +644,7 @@ def test_the_advice_error_names_the_options_the_form_shows(
     for label in labels:
         assert label.strip().lower() in message.lower(), (label, message)
     if language == "nl":
-        assert message == "Kies uw advies: financieren, deels financieren of niet financieren."
+        assert message == "Kies uw advies: toekennen, deels toekennen of niet toekennen."
 
 
 def test_the_last_required_review_moves_the_application_on(
@@ -826,7 +826,7 @@ def test_two_confirmations_at_once_submit_the_review_once(app, people, make_in_r
         thread.join(timeout=20)
     assert failures == []
     assert sorted(outcomes) == [
-        "U hebt deze beoordeling al ingediend. U kunt die niet meer veranderen.",
+        "U heeft deze beoordeling al ingediend. U kunt die niet meer veranderen.",
         "submitted",
     ]
     db.session.expire_all()

@@ -403,7 +403,7 @@ def test_the_messages_are_dutch_for_a_dutch_administrator(admin):
     page = page_text(admin.post("/rounds/new", data=data))
     assert "Vul een bedrag in euro's in, bijvoorbeeld 12.500,00." in page
     assert "Het sluitmoment moet na het openingsmoment liggen." in page
-    assert "Een project moet minstens 1 maand kunnen duren." in page
+    assert "Een project moet minimaal 1 maand kunnen duren." in page
 
 
 # --- changing a round --------------------------------------------------------------------------
@@ -597,7 +597,7 @@ def test_the_public_page_in_dutch(client, make_round):
     assert "€\xa0250.000,00" in page
     assert "18 maanden" in page
     # 15:00 UTC in July is 17:00 in Amsterdam.
-    assert "Deze ronde is open. Dien uw aanvraag in vóór 1 juli 2099 17:00 (Nederlandse tijd)." in (
+    assert "Deze ronde is open. Verstuur uw aanvraag uiterlijk op 1 juli 2099 om 17.00 uur (Nederlandse tijd)." in (
         page
     )
     assert '<th class="utrecht-table__header-cell" scope="row">Verandering van binnenuit</th>' in (
@@ -615,7 +615,7 @@ def test_the_public_page_in_english(english, make_round):
         name="Round 2099", closes_at=datetime(2099, 1, 15, 16, 0, tzinfo=UTC), max_duration_months=1
     )
     page = page_text(english.get(f"/rounds/{round_.id}"))
-    assert "Submit your application before 15 January 2099 17:00 (Dutch time)." in page
+    assert "Send your application at the latest on 15 January 2099 at 17:00 (Dutch time)." in page
     assert "from €2,500.00 to €25,000.00" in page
     assert "1 month" in page
     assert '<th class="utrecht-table__header-cell" scope="row">Change from within</th>' in page

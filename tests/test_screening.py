@@ -179,7 +179,7 @@ def test_the_operation_refuses_an_empty_reason_too(app, make_sent, people):
     from fonds.applications.operations import mark_not_admissible
 
     application = make_sent()
-    with pytest.raises(TransitionRefused, match="Schrijf de reden"):
+    with pytest.raises(TransitionRefused, match="Schrijf waarom we de aanvraag niet behandelen"):
         mark_not_admissible(application, by=people[2], reason=" ")
     assert state_of(application) == (Status.SUBMITTED, 1)
 
@@ -232,7 +232,7 @@ def test_acting_in_the_wrong_status_is_refused(admin_client, make_sent, mailbox)
     application = make_sent(status="in_review")
     response = screen(admin_client, application, "eligible")
     page = admin_client.get(response.headers["Location"]).text
-    assert "This is not possible now: the application is being assessed." in page
+    assert "This is not possible any more. The application now has the status ‘Being assessed’." in page
     assert state_of(application) == (Status.IN_REVIEW, 1)
     assert mailbox.messages == []
 
@@ -348,7 +348,7 @@ def test_expire_moves_requests_past_their_deadline(app, make_sent, people, mailb
     assert state_of(waiting) == (Status.INFO_REQUESTED, 2)
     event = late.events[-1]
     assert event.actor_id is None and event.from_status == "info_requested"
-    assert event.message == "De termijn voor de gevraagde informatie is voorbij."
+    assert event.message == "U heeft onze vraag niet op tijd beantwoord."
     db.session.refresh(request)
     assert request.resolved_at is not None
     assert mailbox.to("fatima@example.nl") == []  # the letter tells them

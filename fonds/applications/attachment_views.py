@@ -14,6 +14,7 @@ from fonds.applications.attachments import AttachmentRefused
 from fonds.applications.forms import AttachmentForm
 from fonds.applications.models import Application, Attachment
 from fonds.applications.operations import record_view
+from fonds.applications.steps import why_not_change
 from fonds.applications.views import load_application, may_change_step, step_context
 from fonds.extensions import db
 from fonds.reviews.operations import reviewer_may_read
@@ -58,7 +59,7 @@ def after_saving(application: Application):
 
 
 def refuse_change(application: Application):
-    flash(_("You cannot change this part of the application now."), "error")
+    flash(why_not_change(application, ops.STEP, current_user), "error")
     return redirect(url_for("applications.attachments", application_id=application.id))
 
 

@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from fonds.applications.models import Application, Attachment
+from fonds.applications.steps import why_not_change
 from fonds.extensions import db
 from fonds.formatting import file_size
 
@@ -217,7 +218,7 @@ def store_attachment(
     """Check the file and add it to the application. The row is flushed first and the file
     written after; if writing fails nothing is left on disk and the caller rolls back."""
     if not may_change(application, by):
-        raise AttachmentRefused(_("You cannot change the attachments of this application now."))
+        raise AttachmentRefused(why_not_change(application, STEP, by))
     # Two uploads at the same moment must not both pass the count: hold the application's row
     # (PostgreSQL) while counting what is committed, until this upload commits.
     db.session.execute(
@@ -276,7 +277,7 @@ def delete_attachment(attachment: Attachment, *, by) -> Path:
     commit (so a failed commit never loses the file of a row that still exists)."""
     application = attachment.application
     if not may_change(application, by):
-        raise AttachmentRefused(_("You cannot change the attachments of this application now."))
+        raise AttachmentRefused(why_not_change(application, STEP, by))
     path = stored_path(attachment)
     application.attachments.remove(attachment)
     db.session.flush()

@@ -29,29 +29,10 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from fonds.applications.models import BUDGET_CATEGORIES, COMMUNITIES, FOCUS_LABELS
-from fonds.auth.forms import strip
+from fonds.auth.forms import MaxCharacters, strip
 from fonds.money import MoneyField
 
 PERSONAL_DATA_WARNING = _l("Do not write names or other personal details of participants.")
-
-
-class MaxCharacters:
-    """A limit on typed characters, saying how many there are now."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-
-    def __call__(self, form, field) -> None:
-        count = len(field.data or "")
-        if count > self.limit:
-            raise ValidationError(
-                _l(
-                    "Use at most %(limit)s characters. You now have %(count)s. Make the text "
-                    "shorter.",
-                    limit=self.limit,
-                    count=count,
-                )
-            )
 
 
 def long_text(label, limit: int = 3000, description=PERSONAL_DATA_WARNING):

@@ -276,6 +276,29 @@ def planning_problems(application: Application, form=None) -> dict[str, str]:
     return problems
 
 
+def why_not_change(application: Application, step: str, user) -> str | None:
+    """Why this person may not change the step now (a sentence that says what to do instead),
+    or None when they may."""
+    if not (user.is_authenticated and user.belongs_to(application.organisation)):
+        return str(_l("Only members of the organisation that applies can change the application."))
+    steps = application.editable_steps()
+    if steps is None or step in steps:
+        return None
+    if steps:
+        return str(
+            _l(
+                "Our question is about other steps. You may change only these now: %(steps)s.",
+                steps=", ".join(str(BY_KEY[key].title) for key in STEP_KEYS if key in steps),
+            )
+        )
+    return str(
+        _l(
+            "You have sent the application already, so you can no longer change this step. If "
+            "we ask you a question, you may change the steps the question is about."
+        )
+    )
+
+
 # --- completeness ----------------------------------------------------------------------------
 
 
@@ -351,7 +374,17 @@ def missing_items(application: Application) -> list[Missing]:
         missing.append(Missing("planning", field, message))
     for step in application.pending_input or {}:
         missing.append(
-            Missing(step, None, str(_l("This step has a mistake that is not fixed yet.")))
+            Missing(
+                step,
+                None,
+                str(
+                    _l(
+                        "In the step ‘%(step)s’ something is not right yet. Open the step: next "
+                        "to the field it says what to change.",
+                        step=BY_KEY[step].title if step in BY_KEY else step,
+                    )
+                ),
+            )
         )
     # Sending again after a question: only the parts that may change count. The rest was
     # accepted when it was sent (perhaps under older rules) and cannot be changed now, so it

@@ -28,6 +28,7 @@ from fonds.applications.steps import (
     previous_step,
     save_step,
     too_many_lines,
+    why_not_change,
 )
 from fonds.applications.workflow import TransitionRefused
 from fonds.columns import utcnow
@@ -128,6 +129,7 @@ def step_context(application: Application, step: str) -> dict:
         "previous": earlier[-1] if earlier else None,
         "next": later[0] if later else None,
         "editable": may_change_step(application, step),
+        "why_not_change": why_not_change(application, step, current_user),
         "info_request": application.open_info_request,
         "now": utcnow(),
     }
@@ -190,7 +192,7 @@ def step(application_id: int, step: str):
         return render_template(f"applications/steps/{step}.html", form=form, **context)
 
     if not context["editable"]:
-        flash(_("You cannot change this part of the application now."), "error")
+        flash(why_not_change(application, step, current_user), "error")
         return redirect(url_for("applications.status", application_id=application.id))
 
     formdata = budget_line_buttons(step, request.form)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from fonds.applications.models import Application, ApplicationEvent, Status
 from fonds.auth.models import Role, User
@@ -55,12 +57,20 @@ def reason_send_back() -> str:
     return _("Give the reason why you send the proposal back.")
 
 
+def fund_email() -> str:
+    return current_app.config["FUND_EMAIL"]
+
+
 def cannot_send_now() -> str:
     return _("This application has been sent already. You cannot send it again now.")
 
 
 def cannot_withdraw_now() -> str:
-    return _("This application can no longer be withdrawn.")
+    return _(
+        "You can no longer withdraw this application: the assessment is finished or there is a "
+        "decision already. Do you want to stop anyway? E-mail us at %(email)s.",
+        email=fund_email(),
+    )
 
 
 def round_is_open(application: Application, by: User | None = None) -> str | None:
@@ -110,9 +120,10 @@ def reviews_are_in(application: Application, by: User | None = None) -> str | No
         )
     )
     if submitted < application.round.reviewers_per_application:
-        return _(
-            "%(submitted)s of the %(required)s reviews are submitted.",
-            submitted=submitted,
+        return ngettext(
+            "%(num)s of the %(required)s reviews is submitted.",
+            "%(num)s of the %(required)s reviews are submitted.",
+            submitted,
             required=application.round.reviewers_per_application,
         )
     return None
@@ -262,13 +273,22 @@ def refusal(
     a dry run for a page passes none, since the person has not typed it yet."""
     transition = TRANSITIONS[name]
     if not may_act(transition, application, by):
-        return _("You may not do this with this application.")
+        if transition.actor == MEMBER:
+            return _(
+                "You may not do this with this application. Only members of the organisation "
+                "that applies can do this. Is that not right? E-mail us at %(email)s.",
+                email=fund_email(),
+            )
+        return _(
+            "You may not do this with this application. Only the fund's administrators can do this."
+        )
     if application.state not in transition.sources:
         if transition.not_now is not None:
             return transition.not_now()
         return _(
-            "This is not possible now: the application is %(status)s.",
-            status=application.state.label.lower(),
+            "This is not possible any more. The application now has the status ‘%(status)s’. "
+            "Its page shows what can still be done.",
+            status=application.state.label,
         )
     if transition.reason_required is not None and message is not None and not message.strip():
         return transition.reason_required()

@@ -188,10 +188,10 @@ def refuse_unless_in_review(application: Application) -> None:
     if application.status != Status.IN_REVIEW.value:
         raise AssignmentRefused(
             _l(
-                "Reviewers can only be assigned to an application that is being assessed. "
-                "%(reference)s is %(status)s.",
+                "Reviewers can only be assigned to an application that is being assessed. The "
+                "status of %(reference)s is: %(status)s.",
                 reference=application.reference,
-                status=application.state.label.lower(),
+                status=application.state.label,
             )
         )
 

@@ -227,7 +227,12 @@ def auto_assign(round_id: int):
         flash(_("Every application already has enough reviewers. Nothing was changed."), "success")
     if result.short:
         named = ", ".join(
-            _("%(reference)s (%(missing)s missing)", reference=s.reference, missing=s.missing)
+            ngettext(
+                "%(reference)s (%(num)s more reviewer needed)",
+                "%(reference)s (%(num)s more reviewers needed)",
+                s.missing,
+                reference=s.reference,
+            )
             for s in result.short[:SHORTFALLS_NAMED]
         )
         more = len(result.short) - SHORTFALLS_NAMED

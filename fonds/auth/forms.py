@@ -19,6 +19,27 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+class MaxCharacters:
+    """A limit on typed characters. The message names the field (it is also read in the error
+    summary at the top of the page) and says how many characters there are now."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, form, field) -> None:
+        count = len(field.data or "")
+        if count > self.limit:
+            raise ValidationError(
+                _l(
+                    "‘%(field)s’ is too long. Use at most %(limit)s characters. You now have "
+                    "%(count)s.",
+                    field=field.label.text,
+                    limit=self.limit,
+                    count=count,
+                )
+            )
+
+
 def email_field(label=None, missing=None) -> EmailField:
     """An e-mail address field; `missing` is the message when it is left empty (whose address
     it is: one's own by default)."""

@@ -5,7 +5,7 @@ script polls; without the script, the page itself shows the same and can be relo
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -44,12 +44,20 @@ def summary(progress: Progress) -> str:
         )
     if progress.finished:
         if progress.failed:
-            return _(
-                "Done: %(done)s of %(total)s letters issued. %(failed)s could not be issued; "
-                "see the reasons below.",
-                **counts,
+            return ngettext(
+                "Done: %(done)s of %(total)s letters issued. %(num)s could not be issued; see "
+                "the reason below.",
+                "Done: %(done)s of %(total)s letters issued. %(num)s could not be issued; see "
+                "the reasons below.",
+                progress.failed,
+                done=progress.done,
+                total=progress.total,
             )
-        return _("Done: all %(total)s letters are issued.", **counts)
+        return ngettext(
+            "Done: the letter is issued.",
+            "Done: all %(num)s letters are issued.",
+            progress.total,
+        )
     if progress.stalled:
         return _(
             "%(done)s of %(total)s letters issued, but nothing has happened for a while. The "
@@ -58,9 +66,12 @@ def summary(progress: Progress) -> str:
             **counts,
         )
     if progress.failed:
-        return _(
-            "%(done)s of %(total)s letters issued, %(failed)s could not be issued. Busy…",
-            **counts,
+        return ngettext(
+            "%(done)s of %(total)s letters issued, %(num)s could not be issued. Busy…",
+            "%(done)s of %(total)s letters issued, %(num)s could not be issued. Busy…",
+            progress.failed,
+            done=progress.done,
+            total=progress.total,
         )
     return _("%(done)s of %(total)s letters issued. Busy…", **counts)
 

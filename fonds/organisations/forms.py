@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Optional
 
-from fonds.auth.forms import strip
+from fonds.auth.forms import MaxCharacters, strip
 from fonds.organisations.models import LEGAL_FORM_LABELS, LegalForm
 from fonds.organisations.validators import check_iban, check_kvk, check_phone, check_postcode
 
@@ -20,7 +20,7 @@ def text(label, max_length: int, description=None, autocomplete: str | None = No
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=max_length, message=_l("Use at most %(max)d characters.")),
+            MaxCharacters(max_length),
         ],
         render_kw={"autocomplete": autocomplete} if autocomplete else None,
     )
@@ -35,7 +35,7 @@ class OrganisationDetailsForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired(message=_l("Fill in the legal name of your organisation.")),
-            Length(max=200, message=_l("Use at most %(max)d characters.")),
+            MaxCharacters(200),
         ],
         render_kw={"autocomplete": "organization"},
     )
@@ -66,7 +66,7 @@ class OrganisationDetailsForm(FlaskForm):
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=254, message=_l("Use at most %(max)d characters.")),
+            MaxCharacters(254),
             Email(
                 message=_l("Enter an e-mail address like name@example.nl."),
                 check_deliverability=False,

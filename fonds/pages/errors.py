@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from fonds.extensions import db
+from fonds.formatting import file_size
 from fonds.pages import bp
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,11 @@ def csrf_error(error):
 def http_error(error: HTTPException):
     pages = {
         400: (
-            _("Something went wrong with your request"),
-            _("We could not process what was sent. Go back and try again."),
+            _("Something went wrong"),
+            _(
+                "Something went wrong with the form. Go back, reload the page and fill in the "
+                "form once more."
+            ),
         ),
         403: (
             _("You do not have access to this page"),
@@ -55,7 +59,11 @@ def http_error(error: HTTPException):
         ),
         413: (
             _("The file is too large"),
-            _("What you sent is larger than we can accept. Make the file smaller and try again."),
+            _(
+                "The file is too large. A file can be at most %(size)s. Make it smaller, or split "
+                "it into more files.",
+                size=file_size(current_app.config["ATTACHMENT_MAX_BYTES"]),
+            ),
         ),
         429: (
             _("Too many attempts"),
@@ -77,7 +85,9 @@ def server_error(error):
         500,
         _("Something went wrong on our side"),
         _(
-            "Nothing was saved of your last step. Try again in a few minutes. If it keeps "
-            "happening, send us an e-mail."
+            "Nothing was saved of your last step. Try again in a few minutes. Does it keep "
+            "happening? E-mail us at %(email)s. Write what you did and the error code %(status)s.",
+            email=current_app.config["FUND_EMAIL"],
+            status=500,
         ),
     )

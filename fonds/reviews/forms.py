@@ -106,7 +106,7 @@ def review_form(criteria: list[RubricCriterion], review=None, **kwargs) -> Revie
             Form,
             motivation_key(criterion.id),
             TextAreaField(
-                _l("Motivation"),
+                _l("Explanation of your score"),
                 description=_l("Required for a score of 1 or 2."),
                 filters=[strip],
                 validators=[Optional()],

@@ -1,0 +1,137 @@
+"""Plain, consistent Dutch (../shared/design/dutch-review.md): no English or jargon words in any
+Dutch text, one word for one thing, no status inside a sentence, plurals through ngettext, and
+the error pages say how to reach the fund."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from flask_babel import force_locale, ngettext
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# English words and jargon that a Dutch text must not contain (whole words, any case).
+BANNED = [
+    "pool",
+    "deadline",
+    "knock-out",
+    "knockout",
+    "hash",
+    "axe-core",
+    "screening",
+    "dashboard",
+    "upload",
+    "feedback",
+    "reviewer",
+]
+# One word for one thing: the variants on the left are not used (the word we use instead).
+VARIANTS = {
+    r"\bhebt\b": "heeft",
+    r"belangenverstrengeling": "belangenconflict",
+    r"\bweg(halen|gehaald)\b": "verwijderen",
+    r"\bhoogstens\b": "maximaal",
+    r"\bminstens\b": "minimaal",
+    r"aanvraag (in)?dienen|dien uw aanvraag in": "versturen",
+    r"\bfinancieren\b": "toekennen",
+    r"niet in behandeling nemen|buiten behandeling": "niet behandelen",
+}
+
+
+def words(pattern: list[str]) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, pattern)) + r")(?![\w-])", re.I)
+
+
+def dutch_catalogue() -> list[tuple[str, str]]:
+    """(msgid, Dutch text) for every entry, each plural form on its own."""
+    with (ROOT / "fonds/translations/nl/LC_MESSAGES/messages.po").open("rb") as po_file:
+        catalog = read_po(po_file)
+    texts = []
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid = message.id[0] if message.pluralizable else message.id
+        strings = message.string if message.pluralizable else (message.string,)
+        texts.extend((msgid, text) for text in strings)
+    return texts
+
+
+def letter_texts() -> list[tuple[str, str]]:
+    """The Dutch written in the letter templates themselves, without tags and expressions."""
+    texts = []
+    for path in sorted((ROOT / "templates/letters").glob("*.html")):
+        source = path.read_text()
+        source = re.sub(r"{#.*?#}|{%.*?%}|{{.*?}}", " ", source, flags=re.S)
+        source = re.sub(r"<[^>]+>", " ", source)
+        texts.append((path.name, " ".join(source.split())))
+    return texts
+
+
+def test_no_english_or_jargon_words_in_dutch():
+    banned = words(BANNED)
+    found = [
+        f"{where}: {text}"
+        for where, text in dutch_catalogue() + letter_texts()
+        if banned.search(text)
+    ]
+    assert found == []
+
+
+def test_one_word_for_one_thing():
+    found = [
+        f"{where}: {text!r} (use {instead!r})"
+        for where, text in dutch_catalogue() + letter_texts()
+        for variant, instead in VARIANTS.items()
+        if re.search(variant, text, re.I)
+    ]
+    assert found == []
+
+
+def test_a_status_never_sits_inside_a_sentence():
+    """ "is %(status)s" reads "is aanvulling gevraagd": name the status as a status instead."""
+    found = [
+        f"{msgid!r}: {text!r}"
+        for msgid, text in dutch_catalogue()
+        if re.search(r"\b(is|zijn|are)\s+%\(status\)s", msgid + " " + text)
+    ]
+    assert found == []
+
+
+def test_the_banned_word_test_can_fail():
+    assert words(BANNED).search("Aan de pool toevoegen")
+    assert not words(BANNED).search("Aan de groep beoordelaars toevoegen")
+
+
+@pytest.mark.parametrize(
+    ("count", "dutch"),
+    [(1, "1 brief kon niet worden verstuurd"), (2, "2 brieven konden niet worden verstuurd")],
+)
+def test_counts_agree_with_their_verb(app, count, dutch):
+    with app.test_request_context(), force_locale("nl"):
+        text = ngettext(
+            "%(done)s of %(total)s letters issued, %(num)s could not be issued. Busy…",
+            "%(done)s of %(total)s letters issued, %(num)s could not be issued. Busy…",
+            count,
+            done=3,
+            total=5,
+        )
+        assert dutch in text
+        done = ngettext("Done: the letter is issued.", "Done: all %(num)s letters are issued.", 1)
+        assert done == "Klaar: de brief is verstuurd."
+
+
+@pytest.mark.parametrize("status", [400, 413, 500])
+def test_error_pages_say_how_to_reach_the_fund(app, client, status):
+    from werkzeug.exceptions import BadRequest, InternalServerError, RequestEntityTooLarge
+
+    errors = {400: BadRequest, 413: RequestEntityTooLarge, 500: InternalServerError}
+
+    @app.route(f"/_test/error/{status}")
+    def fail():
+        raise errors[status]()
+
+    page = client.get(f"/_test/error/{status}").text
+    assert app.config["FUND_EMAIL"] in page and app.config["FUND_PHONE"] in page
+    assert f"Foutcode: {status}" in page
+    if status == 413:
+        assert "Een bestand mag maximaal 10 MB zijn." in page
