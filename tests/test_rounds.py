@@ -597,8 +597,9 @@ def test_the_public_page_in_dutch(client, make_round):
     assert "€\xa0250.000,00" in page
     assert "18 maanden" in page
     # 15:00 UTC in July is 17:00 in Amsterdam.
-    assert "Deze ronde is open. Verstuur uw aanvraag uiterlijk op 1 juli 2099 om 17.00 uur (Nederlandse tijd)." in (
-        page
+    assert (
+        "Deze ronde is open. Verstuur uw aanvraag uiterlijk op 1 juli 2099 om 17.00 uur "
+        "(Nederlandse tijd)." in page
     )
     assert '<th class="utrecht-table__header-cell" scope="row">Verandering van binnenuit</th>' in (
         page

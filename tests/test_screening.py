@@ -232,7 +232,10 @@ def test_acting_in_the_wrong_status_is_refused(admin_client, make_sent, mailbox)
     application = make_sent(status="in_review")
     response = screen(admin_client, application, "eligible")
     page = admin_client.get(response.headers["Location"]).text
-    assert "This is not possible any more. The application now has the status ‘Being assessed’." in page
+    assert (
+        "This is not possible any more. The application now has the status ‘Being assessed’."
+        in (page)
+    )
     assert state_of(application) == (Status.IN_REVIEW, 1)
     assert mailbox.messages == []
 
