@@ -2,7 +2,7 @@
 optimistic locking, the view log, `flask workflow expire`, and the transition table itself."""
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -341,7 +341,7 @@ def test_expire_moves_requests_past_their_deadline(app, make_sent, people, mailb
     assert state_of(late) == (Status.INFO_REQUESTED, 2)
 
     request = db.session.scalar(select(InfoRequest).where(InfoRequest.application_id == late.id))
-    request.deadline = utcnow() - timedelta(minutes=1)
+    request.deadline = datetime(2026, 3, 1, 22, 59, 59, tzinfo=AMSTERDAM).astimezone(UTC)
     db.session.commit()
     mailbox.clear()
     result = runner.invoke(args=["workflow", "expire"])
@@ -351,7 +351,9 @@ def test_expire_moves_requests_past_their_deadline(app, make_sent, people, mailb
     assert state_of(waiting) == (Status.INFO_REQUESTED, 2)
     event = late.events[-1]
     assert event.actor_id is None and event.from_status == "info_requested"
-    assert event.message == "U heeft onze vraag niet op tijd beantwoord."
+    assert event.message == (
+        "U heeft onze vraag niet op tijd beantwoord. De laatste dag was 1 maart 2026."
+    )
     db.session.refresh(request)
     assert request.resolved_at is not None
     assert mailbox.to("fatima@example.nl") == []  # the letter tells them

@@ -27,6 +27,7 @@ from fonds.applications.workflow import TransitionRefused, apply_transition
 from fonds.auth.models import User
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.formatting import long_date
 from fonds.mail.operations import queue_mail
 from fonds.organisations.models import Organisation
 from fonds.rounds.models import Round
@@ -217,11 +218,14 @@ def expire_info_requests(now: datetime) -> list[Application]:
         )
         .order_by(Application.id)
     ).all()
-    # The history is shown to applicants as written: in the fund's own language.
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        message = _("The deadline for the requested information has passed.")
     for application in applications:
         request = application.open_info_request
+        # The history is shown to applicants as written: in the fund's own language.
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            message = _(
+                "You did not answer our question in time. The last day was %(date)s.",
+                date=long_date(request.deadline) if request is not None else "",
+            )
         apply_transition(application, "expire_info", by=None, message=message)
         if request is not None:
             request.resolved_at = now
