@@ -26,6 +26,14 @@ def upgrade():
             op.f('ck_funding_round_reconsideration_weeks_range'),
             'reconsideration_weeks >= 1 AND reconsideration_weeks <= 52',
         )
+    # An objection under the Awb now goes by post unless the round names an e-mail address for
+    # it (remedy_email), so the default addressee of an Awb round names the postal address only.
+    op.execute(
+        "UPDATE funding_round SET remedy_addressee = "
+        "'Bestuur Fonds op Naam, op het postadres bovenaan deze brief' "
+        "WHERE legal_mode = 'awb' AND remedy_addressee = "
+        "'Bestuur Fonds op Naam, op het postadres of e-mailadres bovenaan deze brief'"
+    )
     # The decision table carries triggers that keep a confirmed decision final; plain ADD COLUMN
     # (no batch copy of the table on SQLite) leaves them in place.
     op.add_column('decision', sa.Column('criterion_points', sa.JSON(), nullable=False, server_default='{}'))
