@@ -443,12 +443,13 @@ def test_the_letter_says_what_is_published_as_the_applicant_chose(cast, kind, co
         assert "alleen als u daarvoor toestemming geeft" not in privacy
         if published:
             assert (
-                "U heeft ons toestemming gegeven om uw subsidie te publiceren. Wij publiceren de "
-                "naam van uw organisatie, de titel van het project en het toegekende bedrag."
+                "U vindt het goed dat wij uw subsidie bekendmaken. Daarom zetten wij de naam van "
+                "uw organisatie, de titel van het project en het bedrag dat u krijgt op onze "
+                "website. Gegevens over deelnemers of gemeenschappen maken wij nooit openbaar."
             ) in privacy
         else:
-            assert "Wij publiceren niets over uw aanvraag." in privacy
-            assert "publiceren de naam" not in privacy
+            assert "niets over uw aanvraag openbaar." in privacy
+            assert "zetten wij de naam" not in privacy
         if kind != "award_low":
             assert "toekenning" not in privacy
 
