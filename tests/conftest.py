@@ -310,6 +310,8 @@ def make_round(app):
             "signatory_title": "Programmamanager",
             "legal_remedy_text": "Vraag binnen zes weken om heroverweging.",
             "remedy_addressee": "Bestuur Fonds op Naam, Postbus 123, 1000 AA Amsterdam",
+            "remedy_email": "",
+            "reconsideration_weeks": 6,
         }
         values.update(overrides)
         round_ = Round(**values)
@@ -697,9 +699,12 @@ def confirmed_decision(
     decider: User,
     amount: Decimal | None = None,
     motivation: str = "Een sterk plan van binnenuit.",
+    points: dict[int, str] | None = None,
+    partial_reason: str = "",
 ):
     """A decision both administrators agreed on: an award when `amount` is given, otherwise a
-    rejection. Added to the session; the caller commits."""
+    rejection; `points` are the fund's points per criterion (by criterion id), `partial_reason`
+    why an award is lower than requested. Added to the session; the caller commits."""
     from fonds.reviews.models import Decision
 
     decision = Decision(
@@ -707,6 +712,8 @@ def confirmed_decision(
         outcome="approve" if amount is not None else "reject",
         amount=amount,
         motivation=motivation,
+        criterion_points={str(key): text for key, text in (points or {}).items()},
+        partial_reason=partial_reason,
         state="confirmed",
         proposed_by_id=proposer.id,
         decided_by_id=decider.id,

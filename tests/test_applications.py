@@ -1,6 +1,7 @@
 """The applicant portal: starting, the steps and drafts, checking and sending, status,
 more information, withdrawing, and who may see what."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -392,6 +393,69 @@ def test_declarations_are_required(english, applicant, make_round, make_applicat
     assert "Tick the box to confirm you read the privacy statement." in response.text
     db.session.refresh(application)
     assert application.state == Status.DRAFT
+
+
+PORTAL_ONLY = "I want to receive messages and decisions of the fund through the portal."
+
+
+def test_an_awb_round_asks_whether_decisions_may_come_through_the_portal(
+    english, applicant, admin, make_round, make_application
+):
+    """Art. 2:14 Awb: decisions only reach the applicant electronically when she agreed to it.
+    The check page asks, with a clear yes or no, and sending again asks once more."""
+    round_ = make_round(legal_mode="awb")
+    application = make_application(round_, applicant[1])
+    page = english.get(f"/applications/{application.id}/check").text
+    assert PORTAL_ONLY in page
+    assert 'name="electronic_delivery" value="yes"' in page
+    assert 'name="electronic_delivery" value="no"' in page
+    assert re.search(r'name="electronic_delivery" value="\w+"[^>]*checked', page) is None
+    # No answer: refused next to the question, nothing sent.
+    response = submit(english, application)
+    assert response.status_code == 422
+    message = "Choose whether you want to receive our decisions through the portal only."
+    assert f'<a class="utrecht-link" href="#electronic_delivery">{message}</a>' in response.text
+    db.session.refresh(application)
+    assert application.state == Status.DRAFT
+    assert submit(english, application, electronic_delivery="no").status_code == 302
+    db.session.refresh(application)
+    assert application.electronic_delivery_consent is False
+    # Sending again after a question asks again, with the earlier answer chosen.
+    with current_app.test_request_context():
+        request_information(
+            application,
+            by=admin,
+            question="Hoeveel vrouwen doen mee?",
+            steps=["reach"],
+            deadline=datetime.now(UTC) + timedelta(days=14),
+        )
+    db.session.commit()
+    page = english.get(f"/applications/{application.id}/check").text
+    assert re.search(r'name="electronic_delivery" value="no"[^>]*checked', page)
+    assert submit(english, application, electronic_delivery="yes").status_code == 302
+    db.session.refresh(application)
+    assert application.state == Status.SUBMITTED
+    assert application.electronic_delivery_consent is True
+
+
+def test_a_dutch_applicant_reads_the_question_in_dutch(
+    client, applicant, make_round, make_application
+):
+    application = make_application(make_round(legal_mode="awb"), applicant[1])
+    client.get("/language/nl")
+    page = client.get(f"/applications/{application.id}/check").text
+    assert "Ik wil berichten en besluiten van het fonds via het portaal ontvangen." in page
+    assert "Nee. Stuur besluiten ook per post." in page
+
+
+def test_a_private_round_does_not_ask_about_the_portal(
+    english, applicant, make_round, make_application
+):
+    application = make_application(make_round(legal_mode="private"), applicant[1])
+    assert PORTAL_ONLY not in english.get(f"/applications/{application.id}/check").text
+    assert submit(english, application).status_code == 302
+    db.session.refresh(application)
+    assert application.electronic_delivery_consent is None
 
 
 def test_a_closed_round_refuses_submission_but_keeps_the_draft(

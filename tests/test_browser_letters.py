@@ -234,3 +234,43 @@ def test_an_administrator_issues_a_round_s_letters_in_the_background(
     context.close()
     downloads = db.session.query(LetterDownload).all()
     assert [(d.user.email, d.letter_id) for d in downloads] == [(member.email, letter.id)]
+
+
+def test_the_letters_to_print_are_marked_and_can_be_listed_alone(
+    chromium,
+    live_server,
+    decided_round,  # noqa: F811 - the imported fixture
+):
+    """In an Awb round, a letter to an applicant who did not agree to the portal must also go by
+    post (art. 2:14 Awb): the round's letters page marks it and lists those letters alone, and
+    the decision page says it where the letter is issued."""
+    applications = decided_round(3)  # approved, rejected, not admissible
+    round_ = decided_round.round
+    round_.legal_mode = "awb"
+    applications[0].electronic_delivery_consent = True
+    applications[1].electronic_delivery_consent = False  # and the third was never asked
+    db.session.commit()
+    context, page = open_as(chromium, live_server, "anna@example.nl")
+    page.goto(live_server + f"/letters/rounds/{round_.id}")
+    table = page.get_by_role("region", name="Alle aanvragen met een besluit in deze ronde")
+    expect(table.get_by_text("Ook per post versturen")).to_have_count(2)
+    expect(page.locator("main")).to_contain_text("2 brieven moeten ook per post.")
+    assert_accessible(page, "round letters with letters to post")
+    page.get_by_role("link", name="Toon alleen deze brieven").click()
+    table = page.get_by_role("region", name="De aanvragen met een besluit in deze ronde waarvan")
+    expect(table.get_by_role("row")).to_have_count(3)  # the header and two letters
+    expect(table).not_to_contain_text(applications[0].reference)
+    for viewport in ("desktop", "phone"):
+        page.set_viewport_size(VIEWPORTS[viewport])
+        assert_accessible(page, f"the letters to post, {viewport}")
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    page.get_by_role("link", name=applications[1].reference).click()
+    expect(page.locator(".by-post")).to_contain_text("Ook per post versturen")
+    page.go_back()
+    page.get_by_role("link", name="Toon alle brieven").click()
+    expect(
+        page.get_by_role("region", name="Alle aanvragen met een besluit in deze ronde").get_by_role(
+            "row"
+        )
+    ).to_have_count(4)
+    context.close()

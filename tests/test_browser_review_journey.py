@@ -122,6 +122,17 @@ def test_screen_assign_review_rank_propose_confirm(
     expect(anna.get_by_label("Motivering")).to_have_value("Sterk plan van binnenuit.")
     assert_accessible(anna, "decision page with an error")
     anna.get_by_label("Bedrag dat u toekent").fill("8.000,00")
+    # Less than asked: the reason is asked for, and it stays with what was typed.
+    anna.get_by_role("button", name="Stel dit besluit voor").click()
+    expect(summary).to_contain_text("Schrijf op waarom u minder toekent dan is gevraagd.")
+    expect(anna.get_by_label("Motivering")).to_have_value("Sterk plan van binnenuit.")
+    anna.get_by_label("Waarom minder dan gevraagd?").fill("De catering betalen wij niet.")
+    # The fund's point on a criterion, for the letter (the other boxes stay empty).
+    points = anna.get_by_role("group", name="Wat het fonds vindt per onderdeel (niet verplicht)")
+    points.get_by_label(f"Wat wij vinden van ‘{criteria[0]}’").fill(
+        "Gespreksleiders uit de eigen gemeenschap leiden het project."
+    )
+    assert_accessible(anna, "decision page with the fund's points")
     anna.get_by_role("button", name="Stel dit besluit voor").click()
     expect(anna.locator("main")).to_contain_text("Een tweede beheerder moet het bevestigen.")
     expect(anna.get_by_role("link", name="Bevestigen: toekennen")).to_have_count(0)
@@ -136,6 +147,10 @@ def test_screen_assign_review_rank_propose_confirm(
     # Final, so it asks first: the proposal once more, and the button that confirms.
     expect(ben.get_by_role("heading", level=1)).to_have_text("Besluit bevestigen")
     expect(ben.locator(".confirm-outcome")).to_contain_text("€\xa08.000,00")
+    expect(ben.locator(".partial-reason")).to_have_text("De catering betalen wij niet.")
+    expect(ben.locator(".proposal-points")).to_contain_text(
+        f"{criteria[0]}Gespreksleiders uit de eigen gemeenschap leiden het project."
+    )
     assert_accessible(ben, "confirmation of the decision")
     ben.get_by_role("button", name="Ja, bevestigen: toekennen").click()
     expect(ben.locator("main")).to_contain_text("Het besluit over FON-2027-0042 staat vast")

@@ -62,6 +62,7 @@ def propose(client, application, **data):
         "propose-outcome": "approve",
         "propose-amount": "7.500,00",
         "propose-motivation": "Sterk plan, iets lagere begroting.",
+        "propose-partial_reason": "De catering betalen wij niet.",
     }
     values.update({f"propose-{k}": v for k, v in data.items()})
     return client.post(f"/decisions/{application.id}/propose", data=values)
@@ -159,6 +160,77 @@ def test_amount_rules_and_missing_motivation(cast, login_as):
     assert response.status_code == 302
     decision = db.session.scalar(select(Decision))
     assert (decision.outcome, decision.amount) == ("reject", None)
+
+
+def point_field(criterion) -> str:
+    return f"point_{criterion.id}"
+
+
+def test_the_fund_s_points_and_the_reason_for_less_are_kept_and_shown(cast, login_as):
+    """The proposal form asks a point per criterion (optional) and, for a partial award, why it
+    is lower; both are stored with the decision and shown on the confirmation page."""
+    anna, ben = login_as(cast["admins"][0]), login_as(cast["admins"][1])
+    application = cast["application"]
+    criteria = application.round.criteria
+    page = anna.get(f"/decisions/{application.id}").text
+    assert "The fund&#39;s points per criterion (optional)" in page or (
+        "The fund's points per criterion (optional)" in page
+    )
+    for criterion in criteria:
+        assert f'name="propose-{point_field(criterion)}"' in page
+        assert f"Point for ‘{criterion.name_en}’" in page
+    assert 'name="propose-partial_reason"' in page
+    response = propose(
+        anna,
+        application,
+        **{
+            point_field(criteria[0]): "De leiding ligt nog bij mensen van buiten.",
+            point_field(criteria[3]): "  ",
+        },
+        partial_reason="De catering betalen wij niet.",
+    )
+    assert response.status_code == 302
+    decision = db.session.scalar(select(Decision))
+    assert decision.criterion_points == {
+        str(criteria[0].id): "De leiding ligt nog bij mensen van buiten."
+    }
+    assert decision.partial_reason == "De catering betalen wij niet."
+    db.session.refresh(application)
+    ask = ben.get(f"/decisions/{application.id}/confirm?version={application.version}").text
+    assert "De leiding ligt nog bij mensen van buiten." in ask
+    assert criteria[0].name_en in ask
+    assert "Why less than requested" in ask and "De catering betalen wij niet." in ask
+    # The second administrator sees them on the decision page too.
+    page = ben.get(f"/decisions/{application.id}").text
+    assert "De leiding ligt nog bij mensen van buiten." in page
+
+
+def test_a_partial_award_needs_the_reason_for_the_lower_amount(cast, login_as):
+    anna = login_as(cast["admins"][0])
+    application = cast["application"]
+    criterion = application.round.criteria[1]
+    response = propose(
+        anna, application, partial_reason=" ", **{point_field(criterion): "Goede aanpak."}
+    )
+    assert response.status_code == 422
+    message = "Say why you award less than the amount requested. The applicant reads it."
+    assert message in response.text
+    assert "Goede aanpak.</textarea>" in response.text  # what was typed stays
+    assert db.session.scalar(select(Decision.id)) is None
+    # The full amount needs no reason, and a reason typed anyway is not kept.
+    assert propose(anna, application, amount="9.000,00", partial_reason="Iets.").status_code == 302
+    decision = db.session.scalar(select(Decision))
+    assert (decision.amount, decision.partial_reason) == (Decimal("9000.00"), "")
+
+
+def test_a_point_has_a_limit(cast, login_as):
+    anna = login_as(cast["admins"][0])
+    application = cast["application"]
+    criterion = application.round.criteria[0]
+    response = propose(anna, application, **{point_field(criterion): "x" * 2001})
+    assert response.status_code == 422
+    assert "A point can have at most 2,000 characters." in response.text
+    assert db.session.scalar(select(Decision.id)) is None
 
 
 def test_send_back_needs_a_reason_and_allows_a_new_proposal(cast, login_as):

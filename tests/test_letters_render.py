@@ -51,7 +51,11 @@ def cast(make_user, make_organisation, make_round, make_application, make_review
         motivation: str = "Het plan is nog te weinig uitgewerkt.",
         extra_criteria: int = 0,
         publication_consent: bool = False,
+        points: dict[int, str] | None = None,
+        partial_reason: str = "",
     ):
+        """`points`: the fund's point per criterion (by position) of the rejection;
+        `partial_reason`: why the lower award is lower."""
         member = make_user("fatima@example.nl", name="Fatima Bakkali")
         organisation = make_organisation("Stichting Samen Sterk", members=[member])
         anna = make_user("anna@example.nl", name="Anna", roles=[Role.ADMIN])
@@ -112,10 +116,21 @@ def cast(make_user, make_organisation, make_round, make_application, make_review
         make_review(made["award_low"], rosa, 4)
         make_review(made["award_low"], karel, 4)
         make_review(made["award_high"], rosa, 5)
-        for name, amount, decision_motivation in [
-            ("rejected", None, motivation),
-            ("award_low", Decimal("7500.00"), "Sterk plan, iets lagere begroting."),
-            ("award_high", Decimal("9000.00"), "Uitstekend plan."),
+        by_position = {criterion.position: criterion.id for criterion in round_.criteria}
+        for name, amount, decision_motivation, extra in [
+            (
+                "rejected",
+                None,
+                motivation,
+                {"points": {by_position[p]: text for p, text in (points or {}).items()}},
+            ),
+            (
+                "award_low",
+                Decimal("7500.00"),
+                "Sterk plan, iets lagere begroting.",
+                {"partial_reason": partial_reason},
+            ),
+            ("award_high", Decimal("9000.00"), "Uitstekend plan.", {}),
         ]:
             confirmed_decision(
                 made[name],
@@ -123,6 +138,7 @@ def cast(make_user, make_organisation, make_round, make_application, make_review
                 decider=ben,
                 amount=amount,
                 motivation=decision_motivation,
+                **extra,
             )
         db.session.add(
             ApplicationEvent(
@@ -186,17 +202,21 @@ def test_award_letter(cast):
     assert_common(pdf, "FON-2026-0043")
     assert_in_both(
         pdf,
-        "Gedeeltelijke toekenning subsidie",
+        "Besluit over uw aanvraag: u krijgt een deel van het bedrag",
         "Wij kennen u een subsidie toe van € 7.500,00",
         "Sterk plan, iets lagere begroting.",
         "loopt van 1 maart 2027 tot en met 1 december 2027",
-        "80% als voorschot (€ 6.000,00)",
+        "80% van de subsidie als voorschot: € 6.000,00",
         "NL91ABNA0417164300",
-        # Report deadline: two months after the end date.
-        "Stuur uiterlijk 1 februari 2028",
+        # Report deadline: two months after the end date (a Tuesday).
+        "Stuur ons uiterlijk op 1 februari 2028 uw eindverslag",
     )
     # The full award is not "partial".
-    assert_in_both(letter(made["award_high"]), "Onderwerp Toekenning subsidie", "€ 9.000,00")
+    assert_in_both(
+        letter(made["award_high"]),
+        "Onderwerp Besluit over uw aanvraag: u krijgt subsidie",
+        "€ 9.000,00",
+    )
 
 
 @pytest.mark.parametrize("legal_mode", ["awb", "private"])
@@ -208,7 +228,7 @@ def test_rejection_letter_with_feedback_and_the_remedy_of_its_mode(cast, legal_m
     assert_common(pdf, "FON-2026-0042")
     assert_in_both(
         pdf,
-        "Afwijzing aanvraag subsidie",
+        "Besluit over uw aanvraag: u krijgt geen subsidie",
         "Wij wijzen uw aanvraag af.",
         "Het plan is nog te weinig uitgewerkt.",
         # The feedback table: criterion, weight, this application's mean, the awarded mean.
@@ -217,7 +237,7 @@ def test_rejection_letter_with_feedback_and_the_remedy_of_its_mode(cast, legal_m
         f"{criteria[1]} ",
         "3,0 4,5",
         # Ranking and ceiling: 3rd of 3 scored applications; budget € 250.000,00.
-        "Het budget van deze ronde was € 250.000,00",
+        "Voor deze ronde was € 250.000,00 beschikbaar (het subsidieplafond).",
         "Uw aanvraag stond op plaats 3 van 3.",
         REMEDY_EXTRA,
     )
@@ -294,7 +314,7 @@ def test_the_remedy_asks_once_and_names_the_round_s_one_addressee(cast, legal_mo
         assert section.count("Stuur uw") == 1, section
         if legal_mode == "awb":
             assert f"Stuur uw bezwaarschrift naar: {REMEDY_ADDRESSEE}" in section
-            assert "Zet in uw bezwaarschrift: uw naam en adres" in section
+            assert "Zet in uw bezwaarschrift:" in section and "uw naam en adres" in section
         else:
             assert f"Stuur uw verzoek naar: {REMEDY_ADDRESSEE}" in section
         # The round's own text follows as an extra paragraph.
@@ -399,7 +419,7 @@ def test_a_long_feedback_table_keeps_its_introduction_and_repeats_its_header(cas
     assert first_row in pages[starts]
     assert pages[starts].index(intro) < pages[starts].index(first_row)
     for number in range(starts, ends + 1):
-        for header in ("Criterium Weging Uw aanvraag", "Toegekende aanvragen"):
+        for header in ("Onderdeel Hoe zwaar telt dit? Uw score", "Gemiddelde van aanvragen die"):
             assert header in pages[number], f"no table header on page {number + 1}"
     # Each row stays whole on one page.
     for number in range(1, 31):
@@ -423,12 +443,13 @@ def test_the_letter_says_what_is_published_as_the_applicant_chose(cast, kind, co
         assert "alleen als u daarvoor toestemming geeft" not in privacy
         if published:
             assert (
-                "U heeft ons toestemming gegeven om uw subsidie te publiceren. Wij publiceren de "
-                "naam van uw organisatie, de titel van het project en het toegekende bedrag."
+                "U vindt het goed dat wij uw subsidie bekendmaken. Daarom zetten wij de naam van "
+                "uw organisatie, de titel van het project en het bedrag dat u krijgt op onze "
+                "website. Gegevens over deelnemers of gemeenschappen maken wij nooit openbaar."
             ) in privacy
         else:
-            assert "Wij publiceren niets over uw aanvraag." in privacy
-            assert "publiceren de naam" not in privacy
+            assert "niets over uw aanvraag openbaar." in privacy
+            assert "zetten wij de naam" not in privacy
         if kind != "award_low":
             assert "toekenning" not in privacy
 
@@ -439,8 +460,8 @@ def test_not_admissible_letter(cast):
     assert_common(pdf, "FON-2026-0045")
     assert_in_both(
         pdf,
-        "Aanvraag buiten behandeling",
-        "Wij nemen uw aanvraag niet in behandeling.",
+        "Besluit over uw aanvraag: uw aanvraag voldoet niet aan de regels",
+        "Daarom hebben wij uw plan niet beoordeeld.",
         "Uw organisatie is niet gevestigd in Nederland.",
         "binnen zes weken na de datum van deze brief",
     )
@@ -458,7 +479,7 @@ def test_metadata_pdfa_and_tags(cast):
     info = PdfReader(io.BytesIO(pdf)).metadata
     assert info.title == "Besluit op aanvraag FON-2026-0042"
     assert info.author == "Fonds op Naam"
-    assert info.subject == "Afwijzing aanvraag subsidie, FON-2026-0042"
+    assert info.subject == "Besluit over uw aanvraag: u krijgt geen subsidie, FON-2026-0042"
 
 
 def test_no_letter_without_a_decided_status_or_a_confirmed_decision(cast):

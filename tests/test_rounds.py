@@ -113,6 +113,8 @@ def valid_form(**overrides) -> dict[str, str]:
         "legal_mode": "awb",
         "remedy_addressee": "Bestuur Fonds op Naam\nPostbus 123\n1000 AA Amsterdam",
         "legal_remedy_text": "Maak binnen zes weken bezwaar bij het bestuur.",
+        "remedy_email": "bezwaar@fondsopnaam.nl",
+        "reconsideration_weeks": "6",
         "signatory_name": "Anna de Vries",
         "signatory_title": "Programmamanager",
     }
@@ -180,6 +182,7 @@ def test_an_administrator_creates_a_round_in_dutch_time(admin_en):
     assert round_.legal_mode == "awb"
     assert round_.legal_remedy_text == "Maak binnen zes weken bezwaar bij het bestuur."
     assert round_.remedy_addressee == "Bestuur Fonds op Naam\nPostbus 123\n1000 AA Amsterdam"
+    assert (round_.remedy_email, round_.reconsideration_weeks) == ("bezwaar@fondsopnaam.nl", 6)
     assert (round_.signatory_name, round_.signatory_title) == ("Anna de Vries", "Programmamanager")
 
     page = page_text(admin_en.get("/rounds/manage"))
@@ -323,9 +326,38 @@ INVALID_FORMS = [
         "Choose how applicants can object to a decision.",
     ),
     (
-        {"legal_remedy_text": ""},
+        # The letter asks the question itself, once.
+        {"legal_remedy_text": "Bent u het niet eens met dit besluit? Bel ons eerst."},
         "legal_remedy_text",
-        "Enter the text about objection or reconsideration.",
+        "The letter already asks ‘Bent u het niet eens met dit besluit?’. Leave that question "
+        "out of this text.",
+    ),
+    (
+        {"remedy_email": "bezwaar-at-fonds"},
+        "remedy_email",
+        "Enter an e-mail address like bezwaar@fondsopnaam.nl, or leave this field empty.",
+    ),
+    (
+        # An objection under the Awb is a signed letter: it needs a postal address.
+        {"legal_mode": "awb", "remedy_addressee": "bezwaar@fondsopnaam.nl"},
+        "remedy_addressee",
+        "For an objection under the Awb, enter a postal address here. An e-mail address goes "
+        "in the field for e-mail.",
+    ),
+    (
+        {"reconsideration_weeks": "0"},
+        "reconsideration_weeks",
+        "Give at least 1 week.",
+    ),
+    (
+        {"reconsideration_weeks": "53"},
+        "reconsideration_weeks",
+        "Give at most 52 weeks.",
+    ),
+    (
+        {"reconsideration_weeks": ""},
+        "reconsideration_weeks",
+        "Enter within how many weeks an applicant can ask for reconsideration.",
     ),
     (
         {"remedy_addressee": "  "},
@@ -429,7 +461,9 @@ def test_the_form_asks_where_an_objection_goes_in_plain_words(admin, make_round)
     page = page_text(admin.get(f"/rounds/{round_.id}/edit"))
     assert '<label class="utrecht-form-label" for="remedy_addressee">' in page
     assert "Waar stuurt de aanvrager bezwaar of een verzoek om heroverweging naartoe?" in page
-    assert "Wie krijgt het, en op welk postadres of e-mailadres?" in page
+    assert "Wie krijgt het, en op welk postadres?" in page
+    assert "E-mailadres voor bezwaar of heroverweging (niet verplicht)" in page
+    assert "Hoeveel weken heeft de aanvrager om heroverweging te vragen?" in page
     assert "Bezwaarcommissie\nPostbus 9\n1000 AB Amsterdam</textarea>" in page
     # The hints of the legal modes and the extra text say the letter names that address.
     assert "en waar de aanvrager het bezwaar naartoe stuurt" in page
@@ -444,6 +478,7 @@ def test_existing_rounds_get_an_addressee_when_migrating(app, make_round):
     from sqlalchemy import text
 
     round_id = make_round(remedy_addressee="wordt vervangen").id
+    awb_round_id = make_round(remedy_addressee="wordt vervangen", legal_mode="awb").id
     config = current_app.extensions["migrate"].migrate.get_config()
     db.session.remove()
     db.engine.dispose()
@@ -461,6 +496,12 @@ def test_existing_rounds_get_an_addressee_when_migrating(app, make_round):
         text("SELECT remedy_addressee FROM funding_round WHERE id = :id"), {"id": round_id}
     )
     assert value == "Bestuur Fonds op Naam, op het postadres of e-mailadres bovenaan deze brief"
+    # An objection under the Awb goes by post unless the round names an e-mail address for it
+    # (remedy_email): that round's default addressee names the postal address only.
+    value = db.session.scalar(
+        text("SELECT remedy_addressee FROM funding_round WHERE id = :id"), {"id": awb_round_id}
+    )
+    assert value == "Bestuur Fonds op Naam, op het postadres bovenaan deze brief"
 
 
 def test_the_edit_form_in_english_shows_english_amounts(admin_en, make_round):
@@ -475,8 +516,10 @@ def test_an_administrator_changes_every_field(admin_en, make_round):
         opens_at="2028-01-10T08:30",
         closes_at="2028-10-29T23:59",  # after the clocks go back
         legal_mode="private",
-        legal_remedy_text="Uw verzoek moet binnen zes weken bij ons zijn.",
+        legal_remedy_text="",  # the text is only for extras: it may stay empty
         remedy_addressee="heroverweging@fondsopnaam.example",
+        remedy_email="",
+        reconsideration_weeks="4",
     )
     response = admin_en.post(f"/rounds/{round_.id}/edit", data=data)
     assert response.status_code == 302
@@ -486,8 +529,9 @@ def test_an_administrator_changes_every_field(admin_en, make_round):
     assert round_.closes_at == datetime(2028, 10, 29, 22, 59, tzinfo=UTC)
     assert round_.max_grant == Decimal("25000.50")
     assert round_.legal_mode == "private"
-    assert round_.legal_remedy_text == "Uw verzoek moet binnen zes weken bij ons zijn."
+    assert round_.legal_remedy_text == ""
     assert round_.remedy_addressee == "heroverweging@fondsopnaam.example"
+    assert (round_.remedy_email, round_.reconsideration_weeks) == ("", 4)
     assert len(round_.criteria) == 7  # the rubric is left alone
     assert "Your changes to Nieuwe naam have been saved." in page_text(
         admin_en.get("/rounds/manage")

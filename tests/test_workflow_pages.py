@@ -85,6 +85,7 @@ OFFERS = {
         typed={
             "propose-outcome": "approve",
             "propose-amount": "7.000,00",
+            "propose-partial_reason": "Minder dan gevraagd: de catering niet.",
             "propose-motivation": "Een sterk plan.",
         },
     ),

@@ -242,9 +242,49 @@ class SubmitForm(FlaskForm):
         default="no",  # no answer is a no
     )
 
+    # Asked only in an Awb round (art. 2:14 Awb): may decisions reach the applicant through the
+    # portal only? No default: the applicant chooses, yes or no.
+    electronic_delivery = RadioField(
+        _l("Do you want to receive our decisions through the portal only?"),
+        description=_l(
+            "You always find our letters in the portal. If you choose post, we also send every "
+            "decision by post to the address of your organisation."
+        ),
+        choices=[
+            SelectChoice(
+                "yes",
+                _l("Yes. I want to receive messages and decisions of the fund through the portal."),
+            ),
+            SelectChoice("no", _l("No. Also send decisions to me by post.")),
+        ],
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, ask_electronic_delivery: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.asks_electronic_delivery = ask_electronic_delivery
+
+    def validate_electronic_delivery(self, field) -> None:
+        if self.asks_electronic_delivery and field.data not in ("yes", "no"):
+            raise ValidationError(
+                _l("Choose whether you want to receive our decisions through the portal only.")
+            )
+
     @property
     def consents_to_publication(self) -> bool:
         return self.publication_consent.data == "yes"
+
+    @property
+    def electronic_delivery_consent(self) -> bool | None:
+        """The answer about decisions through the portal; None where it is not asked."""
+        if not self.asks_electronic_delivery:
+            return None
+        return self.electronic_delivery.data == "yes"
+
+    def show_electronic_delivery(self, consent: bool | None) -> None:
+        """Choose the application's earlier answer, when it has one."""
+        if consent is not None:
+            self.electronic_delivery.data = "yes" if consent else "no"
 
 
 class WithdrawForm(FlaskForm):

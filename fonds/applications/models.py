@@ -177,6 +177,10 @@ class Application(db.Model):
     # May the fund publish an award (organisation, project title, amount)? Asked when sending;
     # no unless the applicant says yes.
     publication_consent: Mapped[bool] = mapped_column(default=False)
+    # Awb rounds ask when sending whether decisions may come through the portal only (art. 2:14
+    # Awb); without a yes the letters also go by post. None: not asked (a private round, or
+    # sent before the question existed).
+    electronic_delivery_consent: Mapped[bool | None] = mapped_column()
     # When the applicant was told the decision: the moment its letter was issued. Until then
     # the applying organisation sees that a decision is being made, never the outcome.
     decision_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

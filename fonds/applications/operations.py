@@ -89,11 +89,16 @@ def notify_members(application: Application, template: str, **context) -> None:
 
 
 def submit_application(
-    application: Application, *, by: User, publication_consent: bool = False
+    application: Application,
+    *,
+    by: User,
+    publication_consent: bool = False,
+    electronic_delivery_consent: bool | None = None,
 ) -> None:
     """Send a complete draft while its round is open; it gets its reference number. The
     declarations were ticked; `publication_consent` is the applicant's answer to whether the
-    fund may publish an award."""
+    fund may publish an award, `electronic_delivery_consent` whether decisions may come through
+    the portal only (asked in an Awb round; None elsewhere)."""
     apply_transition(application, "submit", by=by)
     now = utcnow()
     with db.session.no_autoflush:  # status, reference and moment are written together
@@ -102,13 +107,18 @@ def submit_application(
     application.declared_truthful = True
     application.declared_privacy = True
     application.publication_consent = publication_consent
+    application.electronic_delivery_consent = electronic_delivery_consent
     application.organisation_snapshot = application.organisation.snapshot()
     db.session.flush()
     notify_members(application, "application_received")
 
 
 def resubmit_application(
-    application: Application, *, by: User, publication_consent: bool = False
+    application: Application,
+    *,
+    by: User,
+    publication_consent: bool = False,
+    electronic_delivery_consent: bool | None = None,
 ) -> None:
     """Send the application again after the fund asked for more information (also after the
     deadline, as long as the fund has not stopped handling it)."""
@@ -117,6 +127,7 @@ def resubmit_application(
     if request is not None:
         request.resolved_at = utcnow()
     application.publication_consent = publication_consent
+    application.electronic_delivery_consent = electronic_delivery_consent
     application.organisation_snapshot = application.organisation.snapshot()
     db.session.flush()
     notify_members(application, "application_received")
@@ -132,13 +143,22 @@ def send_transition(application: Application) -> str | None:
 
 
 def send_application(
-    application: Application, *, by: User, publication_consent: bool = False
+    application: Application,
+    *,
+    by: User,
+    publication_consent: bool = False,
+    electronic_delivery_consent: bool | None = None,
 ) -> None:
     """Send the application: the first time, or again after the fund asked a question."""
-    if send_transition(application) == "resubmit":
-        resubmit_application(application, by=by, publication_consent=publication_consent)
-    else:
-        submit_application(application, by=by, publication_consent=publication_consent)
+    send = (
+        resubmit_application if send_transition(application) == "resubmit" else submit_application
+    )
+    send(
+        application,
+        by=by,
+        publication_consent=publication_consent,
+        electronic_delivery_consent=electronic_delivery_consent,
+    )
 
 
 def delete_draft(application: Application, *, by: User) -> list:

@@ -292,8 +292,9 @@ def check(application_id: int):
     application = load_application(application_id)
     ops.record_view(application, current_user, "check")
     db.session.commit()
-    form = SubmitForm()
+    form = SubmitForm(ask_electronic_delivery=application.round.is_awb)
     form.publication_consent.data = "yes" if application.publication_consent else "no"
+    form.show_electronic_delivery(application.electronic_delivery_consent)
     return render_check(application, form)
 
 
@@ -302,11 +303,14 @@ def check(application_id: int):
 def submit(application_id: int):
     """Send the application: the first time, or again after the fund asked a question."""
     application = load_application(application_id)
-    form = SubmitForm()
+    form = SubmitForm(ask_electronic_delivery=application.round.is_awb)
     if form.validate_on_submit():
         try:
             ops.send_application(
-                application, by=current_user, publication_consent=form.consents_to_publication
+                application,
+                by=current_user,
+                publication_consent=form.consents_to_publication,
+                electronic_delivery_consent=form.electronic_delivery_consent,
             )
         except TransitionRefused as refused:
             db.session.rollback()

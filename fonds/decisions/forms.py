@@ -3,10 +3,11 @@ locking), like the screening forms."""
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from fonds.auth.forms import strip
 from fonds.money import MoneyField
@@ -27,6 +28,15 @@ class ProposeForm(ScreeningForm):
             "7,500.00."
         ),
     )
+    partial_reason = TextAreaField(
+        _l("Why less than requested?"),
+        description=_l(
+            "Only when you award less than the amount requested. The applicant reads this in "
+            "the decision letter. Write in plain language."
+        ),
+        filters=[strip],
+        render_kw={"rows": 3},
+    )
     motivation = TextAreaField(
         _l("Motivation"),
         description=_l("The applicant reads this in the decision letter. Write in plain language."),
@@ -37,6 +47,34 @@ class ProposeForm(ScreeningForm):
     def __init__(self, *args, requested=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.requested = requested
+        self.criteria: list = []
+
+    @property
+    def is_partial(self) -> bool:
+        """An award of less than the amount requested."""
+        return (
+            self.outcome.data == Outcome.APPROVE.value
+            and self.amount.data is not None
+            and self.requested is not None
+            and self.amount.data < self.requested
+        )
+
+    def validate_partial_reason(self, field) -> None:
+        if self.is_partial and not field.data:
+            raise ValidationError(PARTIAL_REASON_MISSING)
+
+    def point_fields(self) -> list:
+        """The box for the fund's point on each criterion, in rubric order."""
+        return [self[point_name(criterion)] for criterion in self.criteria]
+
+    @property
+    def points(self) -> dict[int, str]:
+        """The points typed, by criterion id (empty boxes left out)."""
+        return {
+            criterion.id: self[point_name(criterion)].data
+            for criterion in self.criteria
+            if self[point_name(criterion)].data
+        }
 
     def validate_amount(self, field) -> None:
         from fonds.formatting import money
@@ -54,6 +92,48 @@ class ProposeForm(ScreeningForm):
                     requested=money(self.requested),
                 )
             )
+
+
+PARTIAL_REASON_MISSING = _l(
+    "Say why you award less than the amount requested. The applicant reads it."
+)
+POINT_LIMIT = 2000
+
+
+def point_name(criterion) -> str:
+    return f"point_{criterion.id}"
+
+
+def proposal_form(criteria, *, requested=None, **kwargs) -> ProposeForm:
+    """The proposal form with a box per rubric criterion for the fund's point on it: a
+    subclass made for the round's rubric, as WTForms adds fields per request."""
+    dutch = str(get_locale()) == "nl"
+
+    class RoundProposeForm(ProposeForm):
+        pass
+
+    for criterion in criteria:
+        setattr(
+            RoundProposeForm,
+            point_name(criterion),
+            TextAreaField(
+                _l(
+                    "Point for ‘%(criterion)s’",
+                    criterion=criterion.name_nl if dutch else criterion.name_en,
+                ),
+                filters=[strip],
+                validators=[
+                    Length(
+                        max=POINT_LIMIT,
+                        message=_l("A point can have at most 2,000 characters."),
+                    )
+                ],
+                render_kw={"rows": 2},
+            ),
+        )
+    form = RoundProposeForm(prefix="propose", requested=requested, **kwargs)
+    form.criteria = list(criteria)
+    return form
 
 
 class ConfirmForm(ScreeningForm):

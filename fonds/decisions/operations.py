@@ -26,22 +26,44 @@ def propose(
     outcome: str,
     motivation: str,
     amount: Decimal | None = None,
+    points: dict[int, str] | None = None,
+    partial_reason: str = "",
 ) -> Decision:
-    """Award (at most the amount requested, possibly less) or reject, with a motivation."""
+    """Award (at most the amount requested, possibly less, and then with the reason why) or
+    reject, with a motivation and the fund's points per rubric criterion (optional, by
+    criterion id): the letter prints them next to the scores."""
     outcome = Outcome(outcome)
+    requested = application.amount_requested
+    partial_reason = partial_reason.strip()
     if outcome == Outcome.APPROVE:
         if amount is None or amount <= 0:
             raise TransitionRefused(_("Fill in the amount to award."))
-        if application.amount_requested is not None and amount > application.amount_requested:
+        if requested is not None and amount > requested:
             raise TransitionRefused(_("The amount may not be more than the amount requested."))
+        if requested is not None and amount < requested:
+            if not partial_reason:
+                raise TransitionRefused(
+                    _("Say why you award less than the amount requested. The applicant reads it.")
+                )
+        else:
+            partial_reason = ""
     else:
         amount = None
+        partial_reason = ""
+    criteria = {criterion.id for criterion in application.round.criteria}
+    kept = {
+        str(criterion_id): text.strip()
+        for criterion_id, text in (points or {}).items()
+        if criterion_id in criteria and text and text.strip()
+    }
     apply_transition(application, "propose_decision", by=by, message=motivation.strip())
     decision = Decision(
         application_id=application.id,
         outcome=outcome.value,
         amount=amount,
         motivation=motivation.strip(),
+        criterion_points=kept,
+        partial_reason=partial_reason,
         proposed_by_id=by.id,
     )
     db.session.add(decision)

@@ -17,7 +17,7 @@ from fonds.applications.workflow import current_decision
 from fonds.auth.models import Role
 from fonds.decisions import bp
 from fonds.decisions import operations as ops
-from fonds.decisions.forms import ConfirmForm, ProposeForm, SendBackForm
+from fonds.decisions.forms import ConfirmForm, SendBackForm, proposal_form
 from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.ranking.views import flag_labels
@@ -46,11 +46,24 @@ def reviews_of(application: Application) -> list[Review]:
     ).all()
 
 
+def points_of(decision: Decision | None, criteria) -> list[tuple]:
+    """The fund's points of a proposal, as (criterion, point) in rubric order."""
+    if decision is None:
+        return []
+    points = decision.criterion_points or {}
+    return [
+        (criterion, points[str(criterion.id)])
+        for criterion in criteria
+        if points.get(str(criterion.id))
+    ]
+
+
 def render_page(application: Application, status_code: int = 200, **forms):
+    criteria = application.round.criteria
     context = forms_at_version(
         application,
         {
-            "propose_form": ProposeForm(prefix="propose"),
+            "propose_form": proposal_form(criteria),
             "confirm_form": ConfirmForm(prefix="confirm"),
             "send_back_form": SendBackForm(prefix="send_back"),
         },
@@ -65,6 +78,7 @@ def render_page(application: Application, status_code: int = 200, **forms):
         .where(Decision.application_id == application.id)
         .order_by(Decision.proposed_at.desc(), Decision.id.desc())
     ).all()
+    proposal = current_decision(application)
     return render_template(
         "decisions/application.html",
         application=application,
@@ -72,9 +86,10 @@ def render_page(application: Application, status_code: int = 200, **forms):
         calibration=calibration,
         reviews=reviews_of(application),
         totals={row.review_id: row.total for row in calibration},
-        criteria=application.round.criteria,
+        criteria=criteria,
         decisions=decisions,
-        proposal=current_decision(application),
+        proposal=proposal,
+        proposal_points=points_of(proposal, criteria),
         final=application.state in (Status.APPROVED, Status.REJECTED),
         flag_labels=flag_labels(),
         **context,
@@ -98,7 +113,7 @@ def application(application_id: int):
 @role_required(Role.ADMIN)
 def propose(application_id: int):
     application = load_application(application_id)
-    form = ProposeForm(prefix="propose", requested=application.amount_requested)
+    form = proposal_form(application.round.criteria, requested=application.amount_requested)
     refused = run_action(
         application,
         form,
@@ -108,6 +123,8 @@ def propose(application_id: int):
             outcome=form.outcome.data,
             amount=form.amount.data,
             motivation=form.motivation.data,
+            points=form.points,
+            partial_reason=form.partial_reason.data or "",
         ),
         page=page_of(application),
         render_invalid=lambda: render_page(application, 422, propose_form=form),
@@ -149,10 +166,12 @@ def confirm(application_id: int):
             flash(refusal, "error")
             return redirect(page_of(application))
         form.version.data = str(application.version)
+        proposal = current_decision(application)
         return render_template(
             "decisions/confirm.html",
             application=application,
-            proposal=current_decision(application),
+            proposal=proposal,
+            proposal_points=points_of(proposal, application.round.criteria),
             confirm_form=form,
         )
     refused = run_action(

@@ -30,11 +30,13 @@ DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - published demo log-in
 DEMO_ROUND_NAME = "Verandering van binnenuit 2027"
 # Where the demo rounds' letters send a request for reconsideration, and the rounds' extra text
 # (the letter itself already asks the question and names the address).
-DEMO_REMEDY_ADDRESSEE = (
-    "Bestuur Fonds op Naam, Postbus 1234, 1000 AB Amsterdam, "
-    "of per e-mail: heroverweging@demo.fondsopnaam.nl"
-)
-DEMO_REMEDY_TEXT = "Uw verzoek moet binnen zes weken na de datum van deze brief bij ons zijn."
+DEMO_REMEDY_ADDRESSEE = "Bestuur Fonds op Naam, Postbus 1234, 1000 AB Amsterdam"
+# The letter says itself within how many weeks and that e-mail is allowed (the round's
+# settings below), so the round's own extra text is empty.
+DEMO_REMEDY_TEXT = ""
+DEMO_REMEDY_EMAIL = "heroverweging@demo.fondsopnaam.nl"
+DEMO_RECONSIDERATION_WEEKS = 6
+DEMO_PARTIAL_REASON = "De kosten voor catering zijn hoger dan nodig. Die betalen wij niet."
 
 # (e-mail, name, roles, organisation)
 DEMO_ACCOUNTS = [
@@ -108,6 +110,8 @@ def seed_demo() -> list[str]:
             signatory_name="Anna de Vries",
             signatory_title="Programmamanager Fonds op Naam",
             remedy_addressee=DEMO_REMEDY_ADDRESSEE,
+            remedy_email=DEMO_REMEDY_EMAIL,
+            reconsideration_weeks=DEMO_RECONSIDERATION_WEEKS,
             legal_remedy_text=DEMO_REMEDY_TEXT,
         )
         add_default_rubric(round_)
@@ -385,6 +389,8 @@ def seed_demo_reviews() -> list[str]:
         signatory_name="Anna de Vries",
         signatory_title="Programmamanager Fonds op Naam",
         remedy_addressee=DEMO_REMEDY_ADDRESSEE,
+        remedy_email=DEMO_REMEDY_EMAIL,
+        reconsideration_weeks=DEMO_RECONSIDERATION_WEEKS,
         legal_remedy_text=DEMO_REMEDY_TEXT,
     )
     add_default_rubric(round_)
@@ -485,6 +491,9 @@ def seed_demo_reviews() -> list[str]:
                     outcome=outcome,
                     amount=Decimal(awarded) if awarded else None,
                     motivation=motivation,
+                    partial_reason=DEMO_PARTIAL_REASON
+                    if awarded and Decimal(awarded) < (application.amount_requested or 0)
+                    else "",
                     proposed_by_id=admin.id,
                     state="confirmed" if confirmed else "proposed",
                     decided_by_id=second_admin.id if confirmed else None,

@@ -25,6 +25,7 @@ from fonds.applications.models import Application
 from fonds.auth.models import User
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.letters.context import by_post_condition
 from fonds.letters.models import (
     KIND_FOR_STATUS,
     BatchItemState,
@@ -195,6 +196,7 @@ class RoundLetter:
     letter_id: int | None
     issued_at: datetime | None
     corrected: bool  # the newest letter is a correction
+    by_post: bool = False  # the letter must also be printed and sent by post (art. 2:14 Awb)
 
     @property
     def kind(self) -> LetterKind:
@@ -222,8 +224,10 @@ def decided_letters(round_: Round, *, missing_only: bool = False) -> list[RoundL
             shown.id,
             shown.issued_at,
             shown.replaces_id.is_not(None),
+            by_post_condition(),
         )
         .join(Organisation, Organisation.id == Application.organisation_id)
+        .join(Round, Round.id == Application.round_id)
         .outerjoin(shown, shown.id == newest)
         .where(
             Application.round_id == round_.id,
@@ -243,6 +247,7 @@ def decided_letters(round_: Round, *, missing_only: bool = False) -> list[RoundL
             letter_id=letter_id,
             issued_at=issued_at,
             corrected=bool(corrected) if letter_id is not None else False,
+            by_post=bool(post),
         )
         for (
             application_id,
@@ -253,6 +258,7 @@ def decided_letters(round_: Round, *, missing_only: bool = False) -> list[RoundL
             letter_id,
             issued_at,
             corrected,
+            post,
         ) in db.session.execute(query)
     ]
 

@@ -79,16 +79,21 @@ def summary(progress: Progress) -> str:
 @bp.route("/rounds/<int:round_id>")
 @role_required(Role.ADMIN)
 def round_letters(round_id: int):
-    """A round's letters: the counts, every decided application with its letter or none yet,
-    and the latest run of "issue all missing letters"."""
+    """A round's letters: the counts, every decided application with its letter or none yet
+    (with `post=1` only those whose letter must also go by post), and the latest run of "issue
+    all missing letters"."""
     round_ = load_round(round_id)
     batch = latest_batch(round_)
     progress = batch_progress(batch) if batch is not None else None
+    letters = decided_letters(round_)
+    post_only = request.args.get("post") == "1"
     return render_template(
         "letters/round.html",
         round=round_,
         counts=letter_counts(round_),
-        letters=decided_letters(round_),
+        letters=[row for row in letters if row.by_post] if post_only else letters,
+        by_post_count=sum(row.by_post for row in letters),
+        post_only=post_only,
         kind_labels=KIND_LABELS,
         decision_page=decision_page,
         progress=progress,

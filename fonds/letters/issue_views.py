@@ -12,7 +12,7 @@ from fonds.applications.views import load_application
 from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.letters import bp
-from fonds.letters.context import addressee
+from fonds.letters.context import addressee, by_post
 from fonds.letters.models import KIND_FOR_STATUS, Letter
 from fonds.letters.operations import (
     LetterRefused,
@@ -29,6 +29,12 @@ from fonds.permissions import role_required
 def template_letters_of(application) -> list[Letter]:
     """The application's letters, for the pages that list them (templates/letters/_issued.html)."""
     return letters_of(application)
+
+
+@bp.app_template_global("letter_by_post")
+def template_letter_by_post(application) -> bool:
+    """Whether the application's letters must also be printed and posted (art. 2:14 Awb)."""
+    return by_post(application)
 
 
 def decision_page(application_id: int, status: str) -> str:

@@ -81,7 +81,7 @@ def issue_letter(
     kind = check_issue(application, replaces=replaces, note=note)
     decision = confirmed_decision(application)
     try:
-        _html, pdf = render_letter(application)
+        _html, pdf = render_letter(application, replaces=replaces, correction_note=note)
     except NoLetter:
         raise LetterRefused(
             _("This application has no decision to write a letter about yet.")

@@ -7,7 +7,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fonds.applications.models import Status
@@ -184,6 +193,11 @@ class Decision(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     send_back_reason: Mapped[str] = mapped_column(Text, default="")
+    # The fund's point per rubric criterion, in its own words (criterion id as a string ->
+    # text; optional per criterion): the decision letter prints it next to the scores.
+    criterion_points: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Why an award is lower than the amount requested (the letter prints it).
+    partial_reason: Mapped[str] = mapped_column(Text, default="")
 
     application = relationship("Application")
     proposed_by = relationship("User", foreign_keys=[proposed_by_id])

@@ -12,7 +12,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, StopValidation
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 from wtforms.widgets import DateTimeLocalInput, TextInput
 
 from fonds.money import MoneyField
@@ -260,23 +268,58 @@ class RoundForm(FlaskForm):
     remedy_addressee = text_field(
         _l("Where to send an objection or a request for reconsideration"),
         description=_l(
-            "Who gets it, and the postal address or e-mail address. The letter names only this "
-            "address. For example: Bestuur Fonds op Naam, Postbus 123, 1000 AA Amsterdam."
+            "Who gets it, and the postal address. An e-mail address goes in the next field. For "
+            "example: Bestuur Fonds op Naam, Postbus 123, 1000 AA Amsterdam."
         ),
         required=_l("Enter who gets an objection or a request for reconsideration, and where."),
         limit=500,
         too_long=_l("This address can have at most 500 characters."),
         area=True,
     )
+    remedy_email = StringField(
+        _l("E-mail address for objections and requests for reconsideration (optional)"),
+        description=_l(
+            "Fill this in if applicants may also send it by e-mail; the letter then says so. "
+            "Leave it empty if it must come by post. Through the portal it is never possible."
+        ),
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("An e-mail address can have at most 254 characters.")),
+            Email(
+                message=_l(
+                    "Enter an e-mail address like bezwaar@fondsopnaam.nl, or leave this field "
+                    "empty."
+                ),
+                check_deliverability=False,
+            ),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    reconsideration_weeks = WholeNumberField(
+        _l("Weeks an applicant has to ask for reconsideration"),
+        description=_l(
+            "Only for reconsideration by the fund: the letter says the applicant must ask within "
+            "this many weeks after the date of the letter. For an objection under the Awb it is "
+            "always six weeks."
+        ),
+        message=_l("Enter the number of weeks as a whole number, for example 6."),
+        default=6,
+        validators=[
+            Filled(_l("Enter within how many weeks an applicant can ask for reconsideration.")),
+            NumberRange(min=1, message=_l("Give at least 1 week.")),
+            NumberRange(max=52, message=_l("Give at most 52 weeks.")),
+        ],
+    )
     legal_remedy_text = text_field(
-        _l("Text about objection or reconsideration"),
+        _l("Extra text about objection or reconsideration (optional)"),
         description=_l(
             "The letter prints this below its own text about objection or reconsideration, "
-            "which already says where to send it. Only add what the applicant also needs to "
-            "know, for example the term for reconsideration, or that an e-mail is enough. Do "
-            "not repeat the address."
+            "which already says where to send it, within what time, and whether e-mail is "
+            "allowed. Only add what the applicant also needs to know. Do not repeat the "
+            "address."
         ),
-        required=_l("Enter the text about objection or reconsideration."),
+        required=None,
         limit=5000,
         too_long=_l("This text can have at most 5,000 characters."),
         area=True,
@@ -314,10 +357,29 @@ class RoundForm(FlaskForm):
         if budget is not None and budget > 0 and field.data > budget:
             raise StopValidation(_l("The maximum grant cannot be more than the budget ceiling."))
 
+    def validate_remedy_addressee(self, field) -> None:
+        """An objection under the Awb is a signed letter: it needs a postal address. Whether it
+        may also come by e-mail is the next field's (art. 2:15 Awb)."""
+        if self.legal_mode.data == LegalMode.AWB.value and "@" in (field.data or ""):
+            raise StopValidation(
+                _l(
+                    "For an objection under the Awb, enter a postal address here. An e-mail "
+                    "address goes in the field for e-mail."
+                )
+            )
+
     def validate_legal_remedy_text(self, field) -> None:
         """The letter's own clause follows the legal mode; this text must not name the other
-        route, or the letter would offer two remedies that contradict each other."""
+        route, or the letter would offer two remedies that contradict each other, nor ask the
+        clause's question a second time."""
         text = (field.data or "").lower()
+        if "niet eens met dit besluit" in text:
+            raise StopValidation(
+                _l(
+                    "The letter already asks ‘Bent u het niet eens met dit besluit?’. Leave that "
+                    "question out of this text."
+                )
+            )
         if self.legal_mode.data == LegalMode.AWB.value and "heroverweg" in text:
             raise StopValidation(
                 _l(

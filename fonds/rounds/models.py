@@ -41,6 +41,13 @@ class Round(db.Model):
     # Who receives an objection (awb) or a request for reconsideration (private), and where
     # (a postal or e-mail address): the one addressee the letters name.
     remedy_addressee: Mapped[str] = mapped_column(Text, default="")
+    # An e-mail address where an objection or a request for reconsideration may also be sent
+    # (art. 2:15 Awb: only when the fund opens that way); empty: by post only. Never through the
+    # portal, which has no such form.
+    remedy_email: Mapped[str] = mapped_column(String(254), default="")
+    # Private mode: within how many weeks after the letter's date the applicant may ask for
+    # reconsideration (in awb mode the Awb fixes six weeks for an objection).
+    reconsideration_weeks: Mapped[int] = mapped_column(default=6)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     criteria: Mapped[list[RubricCriterion]] = relationship(
@@ -55,7 +62,17 @@ class Round(db.Model):
         CheckConstraint("max_duration_months > 0", name="duration_positive"),
         CheckConstraint("reviewers_per_application >= 1", name="at_least_one_reviewer"),
         CheckConstraint("legal_mode IN ('awb', 'private')", name="known_legal_mode"),
+        CheckConstraint(
+            "reconsideration_weeks >= 1 AND reconsideration_weeks <= 52",
+            name="reconsideration_weeks_range",
+        ),
     )
+
+    @property
+    def is_awb(self) -> bool:
+        """The round decides under the Awb: objection, and decisions by post unless the
+        applicant agreed to receive them through the portal (art. 2:14 Awb)."""
+        return self.legal_mode == LegalMode.AWB.value
 
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or utcnow()

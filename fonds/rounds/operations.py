@@ -33,6 +33,8 @@ EDITABLE = (
     "legal_mode",
     "legal_remedy_text",
     "remedy_addressee",
+    "remedy_email",
+    "reconsideration_weeks",
     "signatory_name",
     "signatory_title",
 )

@@ -50,7 +50,10 @@ class NotAdmissibleForm(ScreeningForm):
 class RequestInfoForm(ScreeningForm):
     question = TextAreaField(
         _l("Your question"),
-        description=_l("The applicant reads this question. Write in plain language."),
+        description=_l(
+            "The applicant reads this question. Write in plain language. We add: ‘No answer in "
+            "time? Then we do not handle your application.’"
+        ),
         filters=[strip],
         validators=[DataRequired(message=_l("Write the question for the applicant."))],
     )
