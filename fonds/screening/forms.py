@@ -41,7 +41,10 @@ class EligibleForm(ScreeningForm):
 class NotAdmissibleForm(ScreeningForm):
     reason = TextAreaField(
         _l("Reason"),
-        description=_l("The applicant reads this reason. Write in plain language."),
+        description=_l(
+            "All members of the organisation read this reason. Write in plain language. Do not "
+            "name people or give personal details."
+        ),
         filters=[strip],
         validators=[DataRequired(message=NOT_ADMISSIBLE_REASON)],
     )
@@ -50,7 +53,10 @@ class NotAdmissibleForm(ScreeningForm):
 class RequestInfoForm(ScreeningForm):
     question = TextAreaField(
         _l("Your question"),
-        description=_l("The applicant reads this question. Write in plain language."),
+        description=_l(
+            "All members of the organisation read this question. Write in plain language. Do "
+            "not name people or give personal details."
+        ),
         filters=[strip],
         validators=[DataRequired(message=_l("Write the question for the applicant."))],
     )
