@@ -52,9 +52,17 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "Fonds op Naam <noreply@fondsopnaam.example>"
     )
+    # Discreet e-mail (each person's own choice, the default): this sender name in place of the
+    # one in MAIL_DEFAULT_SENDER (its address stays), this subject (empty: "Nieuw bericht in uw
+    # portaal", in the person's language), and no signature.
+    MAIL_DISCREET_SENDER_NAME = os.environ.get("MAIL_DISCREET_SENDER_NAME", "Portaal")
+    MAIL_DISCREET_SUBJECT = os.environ.get("MAIL_DISCREET_SUBJECT", "")
     MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 10)
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+
+    # "Snel weg" (quick exit) on every page leaves for this neutral site at once.
+    QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.buienradar.nl/")
 
     # Where the portal lives, for links in e-mail sent by commands (outside a request).
     PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:5000")

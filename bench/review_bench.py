@@ -118,7 +118,6 @@ def fill_round(name, applications, people, rng, first_id) -> Round:
             "id": first_id + i,
             "name": f"Stichting Bench {first_id + i}",
             "iban": "NL91ABNA0417164300",
-            "discreet_contact": True,
             "created_at": now,
             "updated_at": now,
         }

@@ -62,6 +62,9 @@ ROUTES = [
     ("GET", "/static/fonds.css", dict.fromkeys(ROLES, 200)),
     ("GET", "/account/", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 200)),
     ("POST", "/account/logout", dict.fromkeys(ROLES, 302)),
+    ("GET", "/account/logged-out", {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),
+    # The person's own choice of discreet or ordinary e-mail; without a choice: 422.
+    ("POST", "/account/e-mail", {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 422)),
     (
         "GET",
         "/organisations/{org}",

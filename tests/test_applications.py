@@ -251,7 +251,6 @@ def test_organisation_step_saves_normalised_details_for_all_applications(
         "postcode": "1234ab",
         "iban": "nl91 abna 0417 1643 00",
         "kvk_number": "1234.5678",
-        "discreet_contact": "no",
     }
     response = english.post(step_url(application, "organisation"), data=data)
     assert response.status_code == 302
@@ -260,7 +259,6 @@ def test_organisation_step_saves_normalised_details_for_all_applications(
     assert organisation.postcode == "1234 AB"
     assert organisation.iban == "NL91ABNA0417164300"
     assert organisation.kvk_number == "12345678"
-    assert organisation.discreet_contact is False
 
 
 def test_budget_lines_are_added_and_removed_without_javascript(
@@ -350,8 +348,8 @@ def test_submitting_gives_a_reference_confirmation_and_receipt(
 def test_receipt_names_the_project_when_not_discreet(
     english, applicant, make_round, make_application, mailbox
 ):
-    organisation = applicant[1]
-    organisation.discreet_contact = False
+    user, organisation = applicant
+    user.discreet_mail = False  # the person's own choice (test_discreet.py)
     db.session.commit()
     application = make_application(make_round(), organisation)
     submit(english, application)
@@ -789,7 +787,7 @@ def test_the_summary_says_things_in_words(english, applicant, make_round, make_a
     """No raw setting ("E-mail: discreet"), and the other money's amount and source apart."""
     application = make_application(make_round(), applicant[1], other_funding="Gemeente Rotterdam")
     page = english.get(f"/applications/{application.id}/check").text
-    assert "<dt>How we e-mail you</dt><dd>Discreetly: our e-mails only say" in page
+    assert "<dt>How we e-mail you</dt>\n  <dd>Discreetly: our e-mails only say" in page
     assert ">discreet<" not in page
     assert "<dt>Money from others</dt><dd>€1,000.00</dd>" in page
     assert "<dt>Where the other money comes from</dt><dd>Gemeente Rotterdam</dd>" in page

@@ -84,7 +84,7 @@ def test_volunteer_applies_from_start_to_finish(
     # Step 3: community and approach.
     page.get_by_label("Marokkaans-Nederlands").check()
     page.get_by_label("Beide").check()
-    page.get_by_label("Wat is het probleem?").fill("Weinig ruimte voor eigen keuzes.")
+    page.get_by_label("Wat wilt u veranderen, en waarom?").fill("Weinig ruimte voor eigen keuzes.")
     page.locator("#approach").fill("Tien avonden met een vaste groep.")
     page.locator("#preventive").fill("Normen uit de eigen groep bespreken.")
     page.locator("#from_within").fill("Getrainde gespreksleiders uit de gemeenschap.")

@@ -23,7 +23,6 @@ def test_member_saves_details_in_their_normal_form(english, organisation):
         "iban": "nl91 abna 0417 1643 00",
         "kvk_number": "1234 5678",
         "contact_email": "Fatima@Example.nl",
-        "discreet_contact": "yes",
     }
     response = english.post(details_url(organisation), data=data, follow_redirects=True)
     assert "The details of your organisation are saved." in response.text
@@ -34,7 +33,6 @@ def test_member_saves_details_in_their_normal_form(english, organisation):
         "12345678",
     )
     assert organisation.contact_email == "fatima@example.nl"
-    assert organisation.discreet_contact is True
     assert organisation.missing_details() == []
     # The form shows the stored values again.
     page = english.get(details_url(organisation)).text

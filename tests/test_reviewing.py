@@ -731,7 +731,8 @@ def test_remind_mails_each_reviewer_once_about_what_is_due(
     assert len(mailbox.to("rita@example.nl")) == 1 and mailbox.to("sam@example.nl") == []
     message = mailbox.last_to("rita@example.nl")
     text = message["Subject"] + mailbox.body(message)
-    assert "Aantal beoordelingen: 2." in text and "Aantal dat te laat is: 1." in text
+    assert "Binnen drie dagen moet 1 beoordeling klaar zijn." in text
+    assert "1 beoordeling is te laat: de uiterste datum is voorbij." in text
     assert mailbox.link_to("rita@example.nl", "/review") == "/review/"
     for secret in ("Gesprekken", "Samen Sterk", soon.reference):
         assert secret not in text

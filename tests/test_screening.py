@@ -185,7 +185,7 @@ def test_the_operation_refuses_an_empty_reason_too(app, make_sent, people):
 
 
 def test_not_discreet_mail_names_the_project(admin_client, make_sent, people, mailbox):
-    people[1].discreet_contact = False
+    people[0].discreet_mail = False  # the member's own choice
     db.session.commit()
     application = make_sent()
     screen(admin_client, application, "eligible")

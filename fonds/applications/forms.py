@@ -90,6 +90,10 @@ class ProjectForm(FlaskForm):
 class ApproachForm(FlaskForm):
     communities = SelectMultipleField(
         _l("Which community or communities is your project for?"),
+        description=_l(
+            "We ask this to see which communities we reach. Only the fund and the reviewers "
+            "see this."
+        ),
         choices=[SelectChoice(key, label) for key, label in COMMUNITIES.items()],
         validators=[Optional()],
     )
@@ -101,10 +105,12 @@ class ApproachForm(FlaskForm):
         choices=[SelectChoice(key.value, label) for key, label in FOCUS_LABELS.items()],
         validators=[Optional()],
     )
-    problem = long_text(_l("What is the problem?"))
+    # Next to a list of communities, a question about "the problem" reads as if the community
+    # were the problem (dutch-review.md §5): the questions ask what should change instead.
+    problem = long_text(_l("What do you want to change, and why?"))
     approach = long_text(_l("What are you going to do? Describe the approach and activities."))
     preventive = long_text(
-        _l("How does your project prevent problems?"),
+        _l("What do you want to prevent? How do you do that?"),
         description=_l("What should change for the participants? How do you make that happen?"),
     )
     from_within = long_text(

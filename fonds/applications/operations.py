@@ -72,18 +72,18 @@ def next_reference(now: datetime) -> str:
 
 
 def notify_members(application: Application, template: str, **context) -> None:
-    """Mail every member of the organisation, in their own language. In discreet mode the
-    templates name neither topic nor project."""
+    """Mail every member of the organisation, in their own language and as each chose for
+    themselves: in discreet mode (the default) the e-mail names neither the fund, the topic
+    nor the project, so one member's ordinary mail never exposes another."""
     link = url_for("applications.status", application_id=application.id, _external=True)
-    discreet = application.organisation.discreet_contact
     for member in application.organisation.members:
         queue_mail(
             member.email,
             template,
             member.locale,
+            discreet=member.discreet_mail,
             application=application,
             link=link,
-            discreet=discreet,
             **context,
         )
 

@@ -332,9 +332,9 @@ REQUIRED = {
     "approach": {
         "communities": _l("Choose at least one community."),
         "focus": _l("Choose who your project is mainly for."),
-        "problem": _l("Describe the problem."),
+        "problem": _l("Write what you want to change, and why."),
         "approach": _l("Describe what you are going to do."),
-        "preventive": _l("Describe how your project prevents problems."),
+        "preventive": _l("Write what you want to prevent, and how you do that."),
         "from_within": _l("Describe how your project works from within the community."),
     },
     "reach": {

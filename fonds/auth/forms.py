@@ -5,9 +5,17 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    ValidationError,
+)
 
 from fonds.auth.models import Role
 
@@ -166,3 +174,35 @@ class InviteMemberForm(FlaskForm):
         _l("E-mail address of your colleague"),
         _l("Enter the e-mail address of your colleague."),
     )
+
+
+MAIL_CHOICE_MESSAGE = _l("Choose how we may e-mail you.")
+
+
+class MailChoiceForm(FlaskForm):
+    """Each person chooses for themselves whether our e-mails to them are discreet."""
+
+    discreet_mail = RadioField(
+        _l("How may we e-mail you?"),
+        choices=[
+            SelectChoice("discreet", _l("Discreetly")),
+            SelectChoice("ordinary", _l("Ordinarily")),
+        ],
+        # Our own message for a choice that is not offered, instead of WTForms' "Not a valid
+        # choice".
+        validate_choice=False,
+        validators=[
+            InputRequired(message=MAIL_CHOICE_MESSAGE),
+            AnyOf(["discreet", "ordinary"], message=MAIL_CHOICE_MESSAGE),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from fonds.mail import mail_sender
+
+        self.discreet_mail.description = _l(
+            "You choose this only for yourself. Every e-mail does show the address it comes "
+            "from (it ends in @%(domain)s) and the address its link goes to.",
+            domain=mail_sender()["domain"],
+        )

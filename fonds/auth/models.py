@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fonds.columns import UTCDateTime, utcnow
@@ -57,6 +57,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(5), default="nl")
+    # Discreet e-mail, each person's own choice (default): a neutral sender and subject, no
+    # signature, and nothing about an application but that a message is waiting.
+    discreet_mail: Mapped[bool] = mapped_column(default=True, server_default=true())
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
     # Raised when the password changes, which ends every other session of this person.

@@ -36,7 +36,13 @@ def register_applicant(
     password_hash = hash_password(password)  # also when unused: same timing either way
     existing = User.by_email(email)
     if existing is not None:
-        queue_mail(existing.email, "already_registered", existing.locale, user=existing)
+        queue_mail(
+            existing.email,
+            "already_registered",
+            existing.locale,
+            discreet=existing.discreet_mail,
+            user=existing,
+        )
         return None
     user = User(email=email, name=name.strip(), password_hash=password_hash, locale=locale)
     user.add_role(Role.APPLICANT)
@@ -52,7 +58,9 @@ def register_applicant(
 def send_verification(user: User) -> None:
     token = make_token(Purpose.VERIFY_EMAIL, {"u": user.id, "e": user.email})
     link = url_for("auth.verify_email", token=token, _external=True)
-    queue_mail(user.email, "verify_email", user.locale, user=user, link=link)
+    queue_mail(
+        user.email, "verify_email", user.locale, discreet=user.discreet_mail, user=user, link=link
+    )
 
 
 def resend_verification(email: str) -> None:
@@ -94,7 +102,9 @@ def request_password_reset(email: str) -> None:
         return
     token = make_token(Purpose.RESET_PASSWORD, {"u": user.id, "p": fingerprint(user.password_hash)})
     link = url_for("auth.reset_password", token=token, _external=True)
-    queue_mail(user.email, "reset_password", user.locale, user=user, link=link)
+    queue_mail(
+        user.email, "reset_password", user.locale, discreet=user.discreet_mail, user=user, link=link
+    )
 
 
 def user_for_reset(payload: dict) -> User | None:
@@ -116,6 +126,14 @@ def set_password(user: User, password: str) -> None:
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     db.session.flush()
+
+
+def set_mail_choice(user: User, *, discreet: bool) -> None:
+    """The person's own choice: discreet e-mail (the default) or ordinary e-mail that may name
+    their application. It changes nothing for the other members of their organisation."""
+    user.discreet_mail = discreet
+    db.session.flush()
+    logger.info("User %s chose %s e-mail", user.id, "discreet" if discreet else "ordinary")
 
 
 def invite(
@@ -140,10 +158,13 @@ def invite(
     token = make_token(Purpose.INVITATION, {"i": invitation.id, "e": invitation.email})
     link = url_for("auth.accept_invitation", token=token, _external=True)
     existing = User.by_email(invitation.email)
+    # Discreet unless the invited person has an account and chose ordinary mail: a discreet
+    # invitation names neither the person who invites nor the organisation.
     queue_mail(
         invitation.email,
         "invitation",
         existing.locale if existing else invited_by.locale,
+        discreet=existing.discreet_mail if existing else True,
         invitation=invitation,
         link=link,
     )

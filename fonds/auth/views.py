@@ -14,6 +14,7 @@ from fonds.auth.forms import (
     AcceptInvitationForm,
     EmailOnlyForm,
     LoginForm,
+    MailChoiceForm,
     RegistrationForm,
     ResetPasswordForm,
 )
@@ -197,8 +198,16 @@ def logout():
     session.clear()
     if lang:
         session["lang"] = lang
-    flash(_("You are logged out."), "success")
-    return redirect(url_for("pages.home"))
+    # Not the start page, whose first lines name the fund's theme: a page that says only this.
+    return redirect(url_for("auth.logged_out"))
+
+
+@bp.route("/logged-out")
+def logged_out():
+    """A neutral page after logging out: that you are logged out, and a way to log in again."""
+    if current_user.is_authenticated:
+        return redirect(landing_page(current_user))
+    return render_template("auth/logged_out.html")
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -294,8 +303,30 @@ def accept_invitation(token: str):
     return render_template("auth/accept_invitation.html", invitation=invitation, form=form)
 
 
+def mail_choice_form(user: User, formdata=None) -> MailChoiceForm:
+    data = {"discreet_mail": "discreet" if user.discreet_mail else "ordinary"}
+    return MailChoiceForm(formdata=formdata, data=data)
+
+
 @bp.route("/")
 @login_required
 def overview():
-    """The person's own page: roles, organisations and where to go next."""
-    return render_template("auth/overview.html")
+    """The person's own page: roles, organisations, how we e-mail them, where to go next."""
+    return render_template("auth/overview.html", form=mail_choice_form(current_user))
+
+
+@bp.route("/e-mail", methods=["POST"])
+@login_required
+def mail_choice():
+    """The person chooses for themselves: discreet e-mail, or ordinary e-mail."""
+    form = mail_choice_form(current_user, request.form)
+    if not form.validate_on_submit():
+        return render_template("auth/overview.html", form=form), 422
+    discreet = form.discreet_mail.data == "discreet"
+    ops.set_mail_choice(current_user, discreet=discreet)
+    db.session.commit()
+    if discreet:
+        flash(_("Saved. We now e-mail you discreetly."), "success")
+    else:
+        flash(_("Saved. Our e-mails to you may now name the title of your application."), "success")
+    return redirect(url_for("auth.overview"))

@@ -39,7 +39,10 @@ class ProposeForm(ScreeningForm):
     )
     motivation = TextAreaField(
         _l("Motivation"),
-        description=_l("The applicant reads this in the decision letter. Write in plain language."),
+        description=_l(
+            "All members of the organisation read this in the decision letter. Write in plain "
+            "language. Do not name people or give personal details."
+        ),
         filters=[strip],
         validators=[DataRequired(message=_l("Give the motivation for the decision."))],
     )

@@ -6,20 +6,39 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app
 
 
-def build_message(recipient: str, subject: str, body: str) -> EmailMessage:
+def sender_address() -> str:
+    """The address part of MAIL_DEFAULT_SENDER (noreply@fondsopnaam.example)."""
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+
+
+def sender_domain() -> str:
+    """The domain every e-mail shows, discreet or not: that of the sender's address."""
+    return sender_address().rpartition("@")[2]
+
+
+def sender(discreet: bool) -> str:
+    """The From header: the fund's own, or in discreet mode the neutral name with the same
+    address (a mail server only delivers mail from an address it may send for)."""
     config = current_app.config
+    if not discreet:
+        return config["MAIL_DEFAULT_SENDER"]
+    return formataddr((config["MAIL_DISCREET_SENDER_NAME"], sender_address()))
+
+
+def build_message(recipient: str, subject: str, body: str, *, discreet: bool) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["From"] = sender(discreet)
     message["To"] = recipient
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="fondsopnaam.example")
+    # The sender's own domain, never a fixed one that would name the fund in every header.
+    message["Message-ID"] = make_msgid(domain=sender_domain() or None)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(body)
     return message

@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fonds.columns import UTCDateTime, utcnow
@@ -28,6 +28,8 @@ class OutgoingMail(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     # Cleared once sent: bodies can hold log-in links that must not linger in the database.
     body: Mapped[str | None] = mapped_column(Text)
+    # Sent with the neutral sender name (MAIL_DISCREET_SENDER_NAME) instead of the fund's.
+    discreet: Mapped[bool] = mapped_column(default=True, server_default=true())
     status: Mapped[str] = mapped_column(String(10), default=MailStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))

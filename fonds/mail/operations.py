@@ -13,6 +13,7 @@ import smtplib
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, select
 
@@ -27,13 +28,25 @@ PENDING_KEY = "mail_pending"
 READY_KEY = "mail_ready"
 
 
-def queue_mail(recipient: str, template: str, locale: str = "nl", **context) -> OutgoingMail:
+def discreet_subject() -> str:
+    """The subject of every discreet e-mail about an application or a review: the setting, or
+    "Nieuw bericht in uw portaal" in the current language."""
+    return current_app.config["MAIL_DISCREET_SUBJECT"] or _("New message in your portal")
+
+
+def queue_mail(
+    recipient: str, template: str, locale: str = "nl", *, discreet: bool = True, **context
+) -> OutgoingMail:
     """Render templates/emails/<template>.txt (and its _subject.txt) in the recipient's language
-    and add the message to the current transaction."""
+    and add the message to the current transaction. `discreet` is the recipient's own choice
+    (`User.discreet_mail`; discreet for an address without an account): the templates get it
+    with `discreet_subject` and leave out the fund's name, and the sender is the neutral one."""
+    discreet = discreet is not False  # an account not flushed yet has None: discreet
     with force_locale(locale):
+        context.update(discreet=discreet, discreet_subject=discreet_subject())
         subject = render_template(f"emails/{template}_subject.txt", **context).strip()
         body = render_template(f"emails/{template}.txt", **context)
-    mail = OutgoingMail(recipient=recipient, subject=subject, body=body)
+    mail = OutgoingMail(recipient=recipient, subject=subject, body=body, discreet=discreet)
     db.session.add(mail)
     db.session.flush()
     db.session.info.setdefault(PENDING_KEY, []).append(mail.id)
@@ -66,7 +79,7 @@ def send_ready_mail() -> int:
 
 def send_one(mail: OutgoingMail) -> bool:
     """Try to deliver one message and record the outcome in its own commit."""
-    message = build_message(mail.recipient, mail.subject, mail.body or "")
+    message = build_message(mail.recipient, mail.subject, mail.body or "", discreet=mail.discreet)
     mail.attempts += 1
     try:
         deliver(message, name=f"{utcnow():%Y%m%dT%H%M%S}-{mail.id:06d}")

@@ -75,18 +75,6 @@ class OrganisationDetailsForm(FlaskForm):
         render_kw={"autocomplete": "email"},
     )
     contact_phone = text(_l("Phone number of the contact person"), 30, autocomplete="tel")
-    discreet_contact = RadioField(
-        _l("How may we e-mail you?"),
-        choices=[
-            SelectChoice(
-                "yes",
-                _l("Discreetly: our e-mails only say that a message is waiting in the portal."),
-            ),
-            SelectChoice("no", _l("Normally: our e-mails may name your project.")),
-        ],
-        default="yes",
-        validators=[Optional()],
-    )
 
     def validate_kvk_number(self, field):
         check_kvk(self, field)

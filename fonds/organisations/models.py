@@ -53,8 +53,6 @@ class Organisation(db.Model):
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(30), default="")
-    # Discreet contact: e-mails only say a message is waiting (PRODUCT.md, Privacy).
-    discreet_contact: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -127,7 +125,6 @@ class Organisation(db.Model):
             "contact_name",
             "contact_email",
             "contact_phone",
-            "discreet_contact",
         ]
         return {field: getattr(self, field) for field in fields}
 

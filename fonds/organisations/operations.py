@@ -30,7 +30,6 @@ def update_details(organisation: Organisation, form: OrganisationDetailsForm, *,
     organisation.postcode = normalise_postcode(form.postcode.data) if form.postcode.data else ""
     organisation.iban = normalise_iban(form.iban.data) if form.iban.data else ""
     organisation.contact_email = (form.contact_email.data or "").lower()
-    organisation.discreet_contact = form.discreet_contact.data != "no"
     db.session.flush()
 
 
@@ -40,6 +39,4 @@ def details_form(organisation: Organisation, formdata=None) -> OrganisationDetai
 
 def details_data(organisation: Organisation) -> dict:
     """The stored details as initial data for OrganisationDetailsForm."""
-    data = organisation.snapshot()
-    data["discreet_contact"] = "yes" if organisation.discreet_contact else "no"
-    return data
+    return organisation.snapshot()

@@ -151,6 +151,7 @@ def notify_admins_of_conflict(review: Review) -> None:
             admin.email,
             "review_conflict",
             admin.locale,
+            discreet=admin.discreet_mail,
             reference=review.application.reference,
             link=link,
         )
@@ -358,6 +359,7 @@ def remind_reviewers(now: datetime) -> int:
             reviewer.email,
             "review_reminder",
             reviewer.locale,
+            discreet=reviewer.discreet_mail,
             count=len(reviewer_reviews),
             overdue=overdue,
             link=link,

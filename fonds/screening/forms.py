@@ -41,7 +41,10 @@ class EligibleForm(ScreeningForm):
 class NotAdmissibleForm(ScreeningForm):
     reason = TextAreaField(
         _l("Reason"),
-        description=_l("The applicant reads this reason. Write in plain language."),
+        description=_l(
+            "All members of the organisation read this reason. Write in plain language. Do not "
+            "name people or give personal details."
+        ),
         filters=[strip],
         validators=[DataRequired(message=NOT_ADMISSIBLE_REASON)],
     )
@@ -51,8 +54,9 @@ class RequestInfoForm(ScreeningForm):
     question = TextAreaField(
         _l("Your question"),
         description=_l(
-            "The applicant reads this question. Write in plain language. We add: ‘No answer in "
-            "time? Then we do not handle your application.’"
+            "All members of the organisation read this question. Write in plain language. Do "
+            "not name people or give personal details. We add: ‘No answer in time? Then we do "
+            "not handle your application.’"
         ),
         filters=[strip],
         validators=[DataRequired(message=_l("Write the question for the applicant."))],

@@ -249,3 +249,24 @@ function followBudgetTotal(total) {
     if (event.target.matches("input[id^=lines-][id$=-amount]")) update();
   });
 }
+
+// --- "Snel weg" (quick exit, issue 11) --------------------------------------------------------
+// Leave for the neutral site at once: hide the page first, so nothing stays readable while the
+// other site loads, and replace this page in the history, so "back" does not return to it.
+// Without this script the link still goes there (and the page stays in the history).
+// No keyboard shortcut (such as Escape twice): Escape closes the browser's suggestion lists and
+// takes screen readers out of their form mode, so it is pressed twice by accident, and leaving
+// by accident loses what was typed in a step that is not saved yet. The link is the second stop
+// for the Tab key, right after the skip link.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-quick-exit]");
+  if (!link) return;
+  event.preventDefault();
+  quickExit(link.href);
+});
+
+function quickExit(address) {
+  document.title = "";
+  document.body.hidden = true;
+  window.location.replace(address);
+}
