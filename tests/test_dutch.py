@@ -135,3 +135,69 @@ def test_error_pages_say_how_to_reach_the_fund(app, client, status):
     assert f"Foutcode: {status}" in page
     if status == 413:
         assert "Een bestand mag maximaal 10 MB zijn." in page
+
+
+# The review's rewrites (../shared/design/dutch-review.md §1–§3), read back from the catalogue:
+# a later edit that brings back the old wording fails here.
+REWRITES = {
+    "More information requested": "We hebben een vraag",
+    "Decision being made": "We nemen een besluit",
+    "Not admissible": "Niet behandeld",
+    "Both": "Beide",
+    "Fund": "Toekennen",
+    "Fund in part": "Deels toekennen",
+    "Do not fund": "Niet toekennen",
+    "Reviewer pool": "Groep beoordelaars",
+    "Remove": "Verwijderen",
+    "Screening": "Controle",
+    "Please check the following": "Er is iets niet goed ingevuld. Verbeter dit:",
+    "Your reference number is": "Het nummer van uw aanvraag (kenmerk) is",
+    "%(name)s invites you to work on the applications of %(organisation)s.": (
+        "%(name)s nodigt u uit om mee te werken aan de aanvragen van %(organisation)s."
+    ),
+    "Fill in your e-mail address. Have you not confirmed your e-mail address yet? Then we send "
+    "you a new link.": (
+        "Vul uw e-mailadres in. Heeft u uw e-mailadres nog niet bevestigd? Dan sturen we u een "
+        "nieuwe link."
+    ),
+    "Your application meets the conditions. Independent reviewers are now assessing it.": (
+        "Uw aanvraag voldoet aan de voorwaarden. Nu lezen beoordelaars van buiten het fonds uw "
+        "aanvraag."
+    ),
+    "A later run took this letter over.": "Deze brief is gemaakt bij een latere keer versturen.",
+    "Latest run": "Laatste keer dat brieven zijn verstuurd",
+    "Legal form": "Soort organisatie",
+    "Host organisation": "Organisatie die het geld voor u ontvangt",
+    "You can apply for": "Bedrag dat u kunt vragen",
+    "Amounts and duration": "Bedragen en hoe lang uw project mag duren",
+}
+
+
+@pytest.mark.parametrize("msgid", list(REWRITES))
+def test_the_reviews_rewrites_are_the_dutch_texts(msgid):
+    assert dict(dutch_catalogue()).get(msgid) == REWRITES[msgid]
+
+
+def test_a_stopped_letter_run_counts_with_the_right_verb(app):
+    with app.test_request_context(), force_locale("nl"):
+        one, two = (
+            ngettext(
+                "This run was stopped and started again. This time %(num)s of the %(total)s "
+                "letters was issued.",
+                "This run was stopped and started again. This time %(num)s of the %(total)s "
+                "letters were issued.",
+                done,
+                total=3,
+            )
+            for done in (1, 2)
+        )
+    assert one.endswith("Deze keer is 1 van de 3 brieven verstuurd.")
+    assert two.endswith("Deze keer zijn 2 van de 3 brieven verstuurd.")
+
+
+def test_the_link_for_a_new_e_mail_sits_inside_one_sentence(client):
+    page = client.get("/account/check-email", headers={"Accept-Language": "nl"}).text
+    assert (
+        "Kijk ook bij ongewenste e-mail (spam). Of "
+        '<a class="utrecht-link" href="/account/verify">vraag een nieuwe link aan</a>.'
+    ) in " ".join(page.split())

@@ -37,10 +37,13 @@ def summary(progress: Progress) -> str:
     """One sentence on where the run stands, for the page and for the script."""
     counts = {"done": progress.done, "total": progress.total, "failed": progress.failed}
     if progress.superseded and not progress.finished:
-        return _(
-            "This run was stopped and started again: %(done)s of %(total)s letters were "
-            "issued in it.",
-            **counts,
+        return ngettext(
+            "This run was stopped and started again. This time %(num)s of the %(total)s "
+            "letters was issued.",
+            "This run was stopped and started again. This time %(num)s of the %(total)s "
+            "letters were issued.",
+            progress.done,
+            total=progress.total,
         )
     if progress.finished:
         if progress.failed:
