@@ -24,6 +24,10 @@ BANNED = [
     "upload",
     "feedback",
     "reviewer",
+    "catering",
+    "werkzame elementen",
+    "risicoanalyse",
+    "capaciteit",
 ]
 # One word for one thing: the variants on the left are not used (the word we use instead).
 VARIANTS = {
@@ -67,11 +71,20 @@ def letter_texts() -> list[tuple[str, str]]:
     return texts
 
 
+def rubric_texts() -> list[tuple[str, str]]:
+    """The default rubric's Dutch: applicants read it on the round page, reviewers score with it."""
+    from fonds.rounds.rubric import DEFAULT_RUBRIC
+
+    return [
+        (name, text) for name, _en, _weight, dutch, _english in DEFAULT_RUBRIC for text in dutch
+    ]
+
+
 def test_no_english_or_jargon_words_in_dutch():
     banned = words(BANNED)
     found = [
         f"{where}: {text}"
-        for where, text in dutch_catalogue() + letter_texts()
+        for where, text in dutch_catalogue() + letter_texts() + rubric_texts()
         if banned.search(text)
     ]
     assert found == []
@@ -80,7 +93,7 @@ def test_no_english_or_jargon_words_in_dutch():
 def test_one_word_for_one_thing():
     found = [
         f"{where}: {text!r} (use {instead!r})"
-        for where, text in dutch_catalogue() + letter_texts()
+        for where, text in dutch_catalogue() + letter_texts() + rubric_texts()
         for variant, instead in VARIANTS.items()
         if re.search(variant, text, re.I)
     ]

@@ -36,7 +36,7 @@ DEMO_REMEDY_ADDRESSEE = "Bestuur Fonds op Naam, Postbus 1234, 1000 AB Amsterdam"
 DEMO_REMEDY_TEXT = ""
 DEMO_REMEDY_EMAIL = "heroverweging@demo.fondsopnaam.nl"
 DEMO_RECONSIDERATION_WEEKS = 6
-DEMO_PARTIAL_REASON = "De kosten voor catering zijn hoger dan nodig. Die betalen wij niet."
+DEMO_PARTIAL_REASON = "De kosten voor eten en drinken zijn hoger dan nodig. Die betalen wij niet."
 
 # (e-mail, name, roles, organisation)
 DEMO_ACCOUNTS = [
@@ -251,7 +251,7 @@ def seed_demo_applications() -> list[str]:
                 BudgetLine(
                     position=2,
                     category="venue",
-                    description="Zaalhuur en catering",
+                    description="Zaalhuur, eten en drinken",
                     amount=Decimal(amount) * Decimal("0.4"),
                 ),
             ]

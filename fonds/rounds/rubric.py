@@ -11,10 +11,10 @@ DEFAULT_RUBRIC = [
         "Change from within",
         20,
         (
-            "Uitgevoerd door mensen van buiten; de gemeenschap is alleen publiek.",
-            "Een partner uit de gemeenschap doet mee; een deel van de leiders komt uit de groep.",
-            "Geleid door sleutelfiguren en gespreksleiders uit de gemeenschap; "
-            "de groep ontwerpt mee.",
+            "Mensen van buiten doen het project. De gemeenschap kijkt alleen toe.",
+            "Een partner uit de gemeenschap doet mee. Een deel van de leiding komt uit de groep.",
+            "Bekende mensen en gespreksleiders uit de gemeenschap leiden het project. De groep "
+            "bedenkt het project mee.",
         ),
         (
             "Run by outsiders; the community is only the audience.",
@@ -27,11 +27,12 @@ DEFAULT_RUBRIC = [
         "Preventive approach",
         20,
         (
-            "Alleen 'bespreekbaar maken', zonder beoogde verandering.",
-            "Een doel voor het resultaat, met enig verband met bekende werkzame elementen.",
-            "Een concreet resultaat; duidelijke werkzame elementen (normen uit de eigen groep, "
-            "persoonlijke verhalen, contact, informatie over rechten); herhaalde bijeenkomsten "
-            "met dezelfde groep.",
+            "Alleen ‘bespreekbaar maken’. Het plan zegt niet wat er moet veranderen.",
+            "Het plan zegt wat er moet veranderen. Het gebruikt een deel van de manieren waarvan "
+            "we weten dat ze werken.",
+            "Het plan zegt precies wat er moet veranderen. Het gebruikt manieren waarvan we weten "
+            "dat ze werken: normen uit de eigen groep, eigen verhalen, contact en informatie over "
+            "rechten. Dezelfde groep komt vaker bij elkaar.",
         ),
         (
             "Only 'making it discussable', no intended change.",
@@ -45,10 +46,10 @@ DEFAULT_RUBRIC = [
         "Reach of the closed community",
         15,
         (
-            "Vaag, of een groep die al bereikt wordt.",
-            "Een duidelijke groep en een realistische werving.",
-            "Een moeilijk bereikbare groep, vertrouwde plekken, concrete aantallen en een "
-            "wervingsroute.",
+            "Niet duidelijk welke groep, of een groep die al bereikt wordt.",
+            "Een duidelijke groep. Het plan om mensen te vinden kan werken.",
+            "Een groep die moeilijk te bereiken is. Vertrouwde plekken, duidelijke aantallen en "
+            "een plan om mensen te vinden.",
         ),
         (
             "Vague, or a group already reached.",
@@ -61,11 +62,11 @@ DEFAULT_RUBRIC = [
         "Safety and do-no-harm",
         15,
         (
-            "Geen risicoanalyse.",
-            "Afspraken voor de groep en een route naar hulp.",
-            "Een risicoplan (tegenreactie, eergerelateerd risico, ongewild uit de kast gehaald "
-            "worden), getrainde gespreksleiding, doorverwijzing naar hulp, registratie die de "
-            "privacy beschermt.",
+            "Het plan zegt niet welke risico's er zijn.",
+            "Afspraken voor de groep, en mensen weten waar ze hulp kunnen krijgen.",
+            "Een plan voor de risico's (boze reacties, geweld rond eer, iemand die tegen de eigen "
+            "wil geout wordt). Getrainde gespreksleiders, hulp als dat nodig is, en een lijst van "
+            "deelnemers die hun privacy beschermt.",
         ),
         (
             "No risk analysis.",
@@ -79,9 +80,10 @@ DEFAULT_RUBRIC = [
         "Feasibility and capacity",
         10,
         (
-            "Team of planning is niet duidelijk.",
-            "Een geloofwaardig plan, enige ervaring.",
-            "Bewezen capaciteit, realistische planning, partners hebben toegezegd.",
+            "Het team of de planning is niet duidelijk.",
+            "Een plan dat kan werken, en wat ervaring.",
+            "Het team heeft laten zien dat het dit kan. De planning klopt. Partners hebben ja "
+            "gezegd.",
         ),
         (
             "Unclear team or planning.",
@@ -94,9 +96,9 @@ DEFAULT_RUBRIC = [
         "Budget and value for money",
         10,
         (
-            "Onduidelijk of te hoog.",
-            "Per post uitgewerkt, grotendeels redelijk.",
-            "Kostenbewust, met medefinanciering, redelijke kosten per deelnemer.",
+            "Niet duidelijk, of te hoog.",
+            "Alle kosten staan apart. De meeste kosten zijn redelijk.",
+            "Zuinig, met ook geld van anderen, en redelijke kosten per deelnemer.",
         ),
         (
             "Unclear or inflated.",
@@ -109,9 +111,10 @@ DEFAULT_RUBRIC = [
         "Sustainability",
         10,
         (
-            "Stopt als de subsidie stopt.",
-            "Enkele ideeën voor daarna.",
-            "Ingebed bij partners, gespreksleiders getraind, wat geleerd is wordt gedeeld.",
+            "Het project stopt als de subsidie stopt.",
+            "Een paar ideeën voor daarna.",
+            "Partners gaan ermee door, gespreksleiders zijn getraind, en anderen leren van wat "
+            "het project heeft geleerd.",
         ),
         (
             "Stops when the grant ends.",
