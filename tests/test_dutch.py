@@ -214,3 +214,17 @@ def test_the_link_for_a_new_e_mail_sits_inside_one_sentence(client):
         "Kijk ook bij ongewenste e-mail (spam). Of "
         '<a class="utrecht-link" href="/account/verify">vraag een nieuwe link aan</a>.'
     ) in " ".join(page.split())
+
+
+def test_the_round_page_names_the_parts_as_the_letter_does(client, make_round):
+    """An applicant reads 'onderdeel' and 'Hoe zwaar telt dit?' on the round page and again in
+    the rejection letter's score table, not 'criterium' and 'gewicht' on one and the other on
+    the other."""
+    round_ = make_round()
+    page = " ".join(
+        client.get(f"/rounds/{round_.id}", headers={"Accept-Language": "nl"}).text.split()
+    )
+    assert "Beoordelaars geven elk onderdeel een score van 1 tot 5." in page
+    assert 'scope="col">Onderdeel</th>' in page and 'scope="col">Hoe zwaar telt dit?</th>' in page
+    assert "Criterium" not in page and "Gewicht" not in page
+    assert "Het plan zegt wat er moet veranderen." in page  # the rubric in B1

@@ -649,7 +649,7 @@ def test_the_public_page_in_dutch(client, make_round):
         page
     )
     assert '<td class="utrecht-table__cell">20%</td>' in page
-    assert "Geleid door sleutelfiguren en gespreksleiders uit de gemeenschap" in page
+    assert "Bekende mensen en gespreksleiders uit de gemeenschap leiden het project." in page
     assert "Change from within" not in page
     assert START_FORM.format(id=round_.id) in page
     assert "Start een aanvraag" in page
