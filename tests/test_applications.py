@@ -99,7 +99,8 @@ def test_a_draft_continues_on_another_device(
             "approach",
             {"problem": "y" * 3001},
             "problem",
-            "‘What do you want to change, and why?’ is too long. Use at most 3000 characters. You now have 3001.",
+            "‘What do you want to change, and why?’ is too long. Use at most 3000 characters. "
+            "You now have 3001.",
         ),
         (
             "approach",
