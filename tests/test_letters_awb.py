@@ -488,3 +488,11 @@ def test_the_administrator_sees_which_letters_need_printing(decided, client_of):
     assert "Ook per post versturen" in decision_page
     decision_page = html.unescape(anna.get(f"/decisions/{made['award_low'].id}").text)
     assert "Ook per post versturen" not in decision_page
+
+
+@pytest.mark.parametrize("kind", ["rejected", "award_low", "not_admissible"])
+def test_the_letter_names_the_fund_as_the_site_does(decided, kind):
+    """'het Fonds op Naam', with its article, as everywhere in the portal."""
+    made = decided("awb")
+    for text in all_texts(made[kind]):
+        assert "namens het bestuur van het Fonds op Naam," in " ".join(text.split())
