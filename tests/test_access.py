@@ -175,7 +175,7 @@ ROUTES = [
     ("GET", "/screening/{sent}", ADMIN_ONLY | {"admin": 200}),
     ("GET", "/screening/{app}", ADMIN_ONLY | {"admin": 404}),
     ("GET", "/screening/999999", ADMIN_ONLY | {"admin": 404}),
-    ("POST", "/screening/{sent}/eligible", ADMIN_ONLY | {"admin": 302}),
+    ("POST", "/screening/{sent}/eligible", ADMIN_ONLY | {"admin": 409}),
     ("POST", "/screening/{app}/eligible", ADMIN_ONLY | {"admin": 404}),
     ("POST", "/screening/{sent}/not-admissible", ADMIN_ONLY | {"admin": 422}),
     ("POST", "/screening/{app}/not-admissible", ADMIN_ONLY | {"admin": 404}),
@@ -190,7 +190,7 @@ ROUTES = [
     ("POST", "/decisions/{app}/propose", ADMIN_ONLY | {"admin": 404}),
     # Without a proposal there is nothing to confirm: back to the decision page with a message.
     ("GET", "/decisions/{sent}/confirm", ADMIN_ONLY | {"admin": 302}),
-    ("POST", "/decisions/{sent}/confirm", ADMIN_ONLY | {"admin": 302}),
+    ("POST", "/decisions/{sent}/confirm", ADMIN_ONLY | {"admin": 409}),
     ("POST", "/decisions/{sent}/send-back", ADMIN_ONLY | {"admin": 422}),
     # Letter previews are for administrators; an application without a decided status has no
     # letter (404). The 200 of a decided one is in test_letters_render.py.

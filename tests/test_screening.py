@@ -231,10 +231,10 @@ def test_ask_for_more_information_needs_question_steps_and_a_future_date(
 def test_acting_in_the_wrong_status_is_refused(admin_client, make_sent, mailbox):
     application = make_sent(status="in_review")
     response = screen(admin_client, application, "eligible")
-    page = admin_client.get(response.headers["Location"]).text
+    assert response.status_code == 422
     assert (
         "This is not possible any more. The application now has the status ‘Being assessed’."
-        in (page)
+        in response.text
     )
     assert state_of(application) == (Status.IN_REVIEW, 1)
     assert mailbox.messages == []
@@ -247,9 +247,14 @@ def test_an_action_on_an_out_of_date_page_is_refused(admin_client, make_sent, pe
     application.title = "Veranderd"
     db.session.commit()
     assert application.version != shown
-    response = screen(admin_client, application, "not-admissible", version=shown, reason="Nee.")
-    assert response.status_code == 302
-    assert STALE in admin_client.get(response.headers["Location"]).text
+    response = screen(
+        admin_client, application, "not-admissible", version=shown, reason="Past niet. Zie 4.2."
+    )
+    # The page again as it is now, with the reason they typed still in its field.
+    assert response.status_code == 409
+    assert STALE in response.text
+    assert "Past niet. Zie 4.2." in response.text
+    assert "Veranderd" in response.text
     assert state_of(application) == (Status.SUBMITTED, 1)
     assert mailbox.messages == []
 
@@ -270,7 +275,8 @@ def test_a_conflict_at_commit_is_refused_with_the_same_message(
 
     monkeypatch.setattr(operations, "mark_eligible", conflicting)
     response = screen(admin_client, application, "eligible")
-    assert STALE in admin_client.get(response.headers["Location"]).text
+    assert response.status_code == 409
+    assert STALE in response.text
     assert state_of(application) == (Status.SUBMITTED, 1)
 
 

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from fonds.actions import Refused
 from fonds.applications.models import Application, Attachment
 from fonds.applications.steps import why_not_change
 from fonds.extensions import db
@@ -98,12 +99,8 @@ def allowed() -> str:
     )
 
 
-class AttachmentRefused(Exception):
+class AttachmentRefused(Refused):
     """A file or a change that is not accepted, with a message for the person."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def kind_label(content_type: str) -> str:

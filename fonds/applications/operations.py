@@ -39,9 +39,11 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 def start_application(round_: Round, organisation: Organisation, *, by: User) -> Application:
     """A new draft for an open round."""
     if not by.belongs_to(organisation):
-        raise TransitionRefused("not a member")
+        raise TransitionRefused(
+            _("You can only start an application for an organisation you are a member of.")
+        )
     if not round_.is_open():
-        raise TransitionRefused("round closed")
+        raise TransitionRefused(_("This round is closed. You cannot start an application in it."))
     application = Application(
         round=round_, organisation=organisation, created_by=by, status=Status.DRAFT.value
     )

@@ -15,12 +15,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from fonds.actions import Refused
 from fonds.applications.models import Application, ApplicationEvent, Status
 from fonds.auth.models import Role, User
 from fonds.extensions import db
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """The transition is not allowed now; the message says why, for the person."""
 
 

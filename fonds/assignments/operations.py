@@ -13,6 +13,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
+from fonds.actions import Refused
 from fonds.applications.models import Application, Status
 from fonds.auth.models import Role, User, UserRole
 from fonds.columns import utcnow
@@ -25,15 +26,8 @@ from fonds.rounds.models import Round
 logger = logging.getLogger(__name__)
 
 
-class AssignmentRefused(Exception):
+class AssignmentRefused(Refused):
     """A step that is not allowed; str() says why, for the administrator."""
-
-    def __init__(self, message) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def is_active(review: Review) -> bool:

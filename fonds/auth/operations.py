@@ -7,8 +7,10 @@ import logging
 from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from fonds.actions import Refused
 from fonds.auth.models import Invitation, Role, User, normalise_email
 from fonds.auth.passwords import hash_password, needs_rehash, verify_password
 from fonds.auth.tokens import Purpose, fingerprint, make_token
@@ -20,7 +22,7 @@ from fonds.organisations.models import Membership, Organisation
 logger = logging.getLogger(__name__)
 
 
-class InvitationError(Exception):
+class InvitationError(Refused):
     """An invitation can't be used; the message is for the person."""
 
 
@@ -143,9 +145,9 @@ def invite(
     colleague into an organisation (by one of its members)."""
     if role == Role.APPLICANT:
         if organisation is None or not organisation.can_invite(invited_by):
-            raise PermissionError("only members invite into their organisation")
+            raise InvitationError(_("Only members of an organisation can invite people into it."))
     elif not invited_by.has_role(Role.ADMIN):
-        raise PermissionError("only administrators invite reviewers and administrators")
+        raise InvitationError(_("Only administrators can invite reviewers and administrators."))
     invitation = Invitation(
         email=normalise_email(email),
         role=role,

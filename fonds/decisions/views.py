@@ -127,7 +127,7 @@ def propose(application_id: int):
             partial_reason=form.partial_reason.data or "",
         ),
         page=page_of(application),
-        render_invalid=lambda: render_page(application, 422, propose_form=form),
+        render_invalid=lambda status: render_page(application, status, propose_form=form),
     )
     if refused is not None:
         return refused
@@ -179,7 +179,7 @@ def confirm(application_id: int):
         form,
         lambda: ops.confirm(application, by=current_user),
         page=page_of(application),
-        render_invalid=lambda: render_page(application, 422, confirm_form=form),
+        render_invalid=lambda status: render_page(application, status, confirm_form=form),
     )
     if refused is not None:
         return refused
@@ -205,7 +205,7 @@ def send_back(application_id: int):
         form,
         lambda: ops.send_back(application, by=current_user, reason=form.reason.data),
         page=page_of(application),
-        render_invalid=lambda: render_page(application, 422, send_back_form=form),
+        render_invalid=lambda status: render_page(application, status, send_back_form=form),
     )
     if refused is not None:
         return refused

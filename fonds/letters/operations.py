@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from fonds.actions import Refused
 from fonds.applications.models import Application
 from fonds.applications.operations import notify_members
 from fonds.auth.models import User
@@ -21,7 +22,7 @@ from fonds.letters.models import KIND_FOR_STATUS, Letter, LetterDownload, Letter
 logger = logging.getLogger(__name__)
 
 
-class LetterRefused(Exception):
+class LetterRefused(Refused):
     """The letter cannot be issued now; the message says why."""
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
+from fonds.actions import Refused
 from fonds.extensions import db
 from fonds.organisations.forms import OrganisationDetailsForm
 from fonds.organisations.models import Organisation
@@ -18,11 +21,15 @@ TEXT_FIELDS = (
 )
 
 
+class OrganisationRefused(Refused):
+    """A change to an organisation that is not allowed; the message is for the person."""
+
+
 def update_details(organisation: Organisation, form: OrganisationDetailsForm, *, by) -> None:
     """Store validated details in their normal form (1234 AB, NL91ABNA0417164300, 12345678).
     Submitted applications keep their own snapshot, so this never changes what was sent."""
     if not organisation.can_edit(by):
-        raise PermissionError("only members change their organisation's details")
+        raise OrganisationRefused(_("Only members of the organisation can change its details."))
     for field in TEXT_FIELDS:
         setattr(organisation, field, getattr(form, field).data or "")
     organisation.legal_form = form.legal_form.data or None

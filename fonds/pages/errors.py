@@ -7,8 +7,11 @@ import logging
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from fonds.actions import Refused, Stale, lost_race
 from fonds.extensions import db
 from fonds.formatting import file_size
 from fonds.pages import bp
@@ -75,6 +78,30 @@ def http_error(error: HTTPException):
         (_("Something went wrong"), _("Go back to the previous page and try again.")),
     )
     return error_page(error.code or 500, title, message)
+
+
+@bp.app_errorhandler(Refused)
+def refused(error: Refused):
+    """The backstop for a refusal that a view did not catch itself (views run their actions
+    through fonds.actions.run and show the form again): nothing was changed, and the page says
+    why instead of a server error."""
+    db.session.rollback()
+    title = (
+        _("Someone else was just ahead of you")
+        if isinstance(error, Stale)
+        else _("This is not possible")
+    )
+    return error_page(error.status, title, str(error))
+
+
+@bp.app_errorhandler(StaleDataError)
+@bp.app_errorhandler(DBAPIError)
+def database_race(error):
+    """Two requests changed the same rows at once and this one lost: a 409 that says so, with
+    nothing half done. Any other database error is a bug and stays a 500."""
+    if not lost_race(error):
+        raise error
+    return refused(Stale())
 
 
 @bp.app_errorhandler(500)

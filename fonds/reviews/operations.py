@@ -18,6 +18,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
+from fonds.actions import Refused
 from fonds.applications.models import Application, Status
 from fonds.applications.workflow import apply_transition, has_conflict, reviews_are_in
 from fonds.auth.models import Role, User, UserRole
@@ -35,12 +36,14 @@ REMIND_WITHIN = timedelta(days=3)
 REMIND_AGAIN_AFTER = timedelta(hours=20)
 
 
-class ReviewRefused(Exception):
+class ReviewRefused(Refused):
     """The reviewer may not do this now; the message says why, for the person."""
 
 
 class ReviewChanged(ReviewRefused):
     """The draft changed (in another tab) after the confirmation page was shown."""
+
+    status = 409
 
 
 @dataclass

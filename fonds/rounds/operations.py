@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from fonds.actions import Refused
 from fonds.auth.models import User
 from fonds.columns import utcnow
 from fonds.extensions import db
@@ -40,15 +41,8 @@ EDITABLE = (
 )
 
 
-class RoundRefused(Exception):
+class RoundRefused(Refused):
     """A step that is not allowed for this round; str() says why, for the administrator."""
-
-    def __init__(self, message) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def set_fields(round_: Round, values: dict[str, Any]) -> None:

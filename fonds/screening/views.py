@@ -111,7 +111,7 @@ def act(application: Application, form: ScreeningForm, name: str, action: Callab
         form,
         action,
         page=url_for("screening.application", application_id=application.id),
-        render_invalid=lambda: render_page(application, 422, **{name: form}),
+        render_invalid=lambda status: render_page(application, status, **{name: form}),
     )
 
 
