@@ -473,13 +473,15 @@ def test_a_closed_round_refuses_submission_but_keeps_the_draft(
     assert english.get(step_url(application, "project")).status_code == 200
 
 
-def test_submitting_twice_is_refused(english, applicant, make_round, make_application, mailbox):
+def test_a_second_send_lands_on_the_sent_page_and_sends_nothing(
+    english, applicant, make_round, make_application, mailbox
+):
     application = make_application(make_round(), applicant[1])
     submit(english, application)
     mailbox.clear()
     response = submit(english, application)
-    assert response.status_code == 422
-    assert "This application has been sent already. You cannot send it again now." in response.text
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/applications/{application.id}/sent"
     db.session.refresh(application)
     assert application.reference.endswith("0001")
     assert len(application.events) == 2

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from fonds.actions import Stale, run
 from fonds.applications import attachments as ops
 from fonds.applications import bp
 from fonds.applications.attachments import AttachmentRefused
@@ -63,6 +65,13 @@ def refuse_change(application: Application):
     return redirect(url_for("applications.attachments", application_id=application.id))
 
 
+ATTEMPTS = 5
+
+
+def add(application: Application, data: bytes, filename: str | None, added: list) -> None:
+    added.append(ops.store_attachment(application, data, filename, by=current_user))
+
+
 @bp.route("/<int:application_id>/attachments", methods=["GET", "POST"])
 @login_required
 def attachments(application_id: int):
@@ -85,31 +94,37 @@ def attachments(application_id: int):
         form.file.errors = [_("Choose a file to add.")]
         return render_step(application, form, 422)
 
-    try:
-        attachment = ops.store_attachment(application, data, upload.filename, by=current_user)
-    except AttachmentRefused as refused:
-        db.session.rollback()
+    # Another upload to the same application at the same moment makes this one lose a race
+    # (see store_attachment); it then counts again, a few times, before it gives up.
+    for attempt in range(ATTEMPTS):
+        added = []
+        try:
+            refused = run(partial(add, application, data, upload.filename, added))
+        except OSError:
+            db.session.rollback()
+            logger.exception("Could not write an attachment of application %s", application.id)
+            form.file.errors = [_("We could not save your file. Please try again later.")]
+            return render_step(application, form, 500)
+        except BaseException:
+            for attachment in added:
+                ops.remove_file(ops.stored_path(attachment))  # no row, so no file either
+            raise
+        if refused is None:
+            break
+        for attachment in added:
+            ops.remove_file(ops.stored_path(attachment))  # no row, so no file either
+        db.session.expire_all()
+        if isinstance(refused, Stale) and attempt + 1 < ATTEMPTS:
+            continue
         logger.info(
             "Refused a file for application %s from user %s: %s",
             application.id,
             current_user.id,
-            refused.message,
+            refused,
         )
-        form.file.errors = [refused.message]
-        return render_step(application, form, 422)
-    except OSError:
-        db.session.rollback()
-        logger.exception("Could not write an attachment of application %s", application.id)
-        form.file.errors = [_("We could not save your file. Please try again later.")]
-        return render_step(application, form, 500)
-    path = ops.stored_path(attachment)
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        ops.remove_file(path)  # no row, so no file either
-        raise
-    flash(_("The file %(name)s is added.", name=attachment.original_name), "success")
+        form.file.errors = [str(refused)]
+        return render_step(application, form, refused.status)
+    flash(_("The file %(name)s is added.", name=added[0].original_name), "success")
     return after_saving(application)
 
 

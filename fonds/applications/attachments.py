@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from fonds.actions import Refused
 from fonds.applications.models import Application, Attachment
 from fonds.applications.steps import why_not_change
+from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.formatting import file_size
 
@@ -216,11 +217,12 @@ def store_attachment(
     written after; if writing fails nothing is left on disk and the caller rolls back."""
     if not may_change(application, by):
         raise AttachmentRefused(why_not_change(application, STEP, by))
-    # Two uploads at the same moment must not both pass the count: hold the application's row
-    # (PostgreSQL) while counting what is committed, until this upload commits.
-    db.session.execute(
-        select(Application.id).where(Application.id == application.id).with_for_update()
-    )
+    # Two uploads at the same moment must not both pass the count. Each one first writes the
+    # application's row (its version goes up): on PostgreSQL the second waits for the first to
+    # commit, on SQLite the second waits for the write lock; either way its version no longer
+    # matches, it fails with a lost race (StaleDataError) and the view counts again.
+    application.updated_at = utcnow()
+    db.session.flush()
     stored = db.session.scalar(
         select(func.count(Attachment.id)).where(Attachment.application_id == application.id)
     )

@@ -3,12 +3,15 @@ saved to the application, and what is still missing before the application can b
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField
 
 from fonds.applications.forms import (
     ApproachForm,
@@ -96,10 +99,26 @@ def stored_values(step: str, application: Application) -> dict:
     return {}
 
 
+@cache
+def versioned(form_class: type) -> type:
+    """The step's form class with two hidden fields: the application's version as the page showed
+    it, and the saved values it showed (JSON), so that a save on a page someone else has saved
+    since is refused and can say what changed meanwhile."""
+    return type(
+        form_class.__name__,
+        (form_class,),
+        {"version": HiddenField(), "shown": HiddenField()},
+    )
+
+
+def shown_values(step: str, application: Application) -> str:
+    return json.dumps(stored_values(step, application), default=str, sort_keys=True)
+
+
 def build_form(step: str, application: Application, formdata=None):
     """The step's form: from what was posted, else from typed values not yet valid (kept in
-    pending_input), else from the saved values."""
-    form_class = BY_KEY[step].form
+    pending_input), else from the saved values. It carries the version and values shown."""
+    form_class = versioned(BY_KEY[step].form)
     pending = (application.pending_input or {}).get(step)
     if formdata is None and pending:
         formdata = MultiDict(pending)
@@ -109,11 +128,37 @@ def build_form(step: str, application: Application, formdata=None):
     return form
 
 
+def show_as_now(step: str, application: Application, form) -> None:
+    """Make the form carry the application's version and values as they are now."""
+    form.version.data = str(application.version)
+    form.shown.data = shown_values(step, application)
+
+
+def changed_meanwhile(step: str, application: Application, form) -> list[tuple[str, str]]:
+    """(field label, value now) for every field whose saved value changed since the person's
+    page was shown, by someone else's save."""
+    try:
+        shown = json.loads(form.shown.data or "{}")
+    except ValueError:
+        shown = {}
+    now = json.loads(shown_values(step, application))
+    changed = []
+    for name, value in now.items():
+        if name in shown and shown[name] != value and name in form:
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            changed.append((str(form[name].label.text), text[:300]))
+    return changed
+
+
+# Form controls that are not what the person typed: never kept as pending input.
+NOT_KEPT = frozenset({"csrf_token", "version", "shown"})
+
+
 def keep_pending(step: str, application: Application, formdata: MultiDict) -> None:
     """Store typed values that could not be saved yet, so leaving the step loses nothing."""
     pending = dict(application.pending_input or {})
     pending[step] = [
-        (key, value) for key, values in formdata.lists() if key != "csrf_token" for value in values
+        (key, value) for key, values in formdata.lists() if key not in NOT_KEPT for value in values
     ]
     application.pending_input = pending
 

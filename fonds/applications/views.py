@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from fonds.actions import Refused, Stale, run
 from fonds.applications import bp, rescue
 from fonds.applications import operations as ops
 from fonds.applications.forms import SubmitForm, WithdrawForm
@@ -20,6 +21,7 @@ from fonds.applications.steps import (
     STEP_KEYS,
     STEPS,
     build_form,
+    changed_meanwhile,
     keep_pending,
     lines_total,
     missing_items,
@@ -27,10 +29,10 @@ from fonds.applications.steps import (
     planning_problems,
     previous_step,
     save_step,
+    show_as_now,
     too_many_lines,
     why_not_change,
 )
-from fonds.applications.workflow import TransitionRefused
 from fonds.columns import utcnow
 from fonds.extensions import db, login_manager
 from fonds.rounds.models import Round
@@ -189,6 +191,7 @@ def step(application_id: int, step: str):
         form = build_form(step, application)
         if (application.pending_input or {}).get(step):
             validate_step(step, application, form)  # show the errors that are still there
+        show_as_now(step, application, form)
         return render_template(f"applications/steps/{step}.html", form=form, **context)
 
     if not context["editable"]:
@@ -197,19 +200,49 @@ def step(application_id: int, step: str):
 
     formdata = budget_line_buttons(step, request.form)
     form = build_form(step, application, formdata)
+    # A page shown before someone else saved this application is not saved over their work.
+    # (The organisation step saves the organisation, not the application: it has no version.)
+    seen = form.version.data
+    if step != "organisation" and seen and seen != str(application.version):
+        return not_saved(application, step, form, context, Stale())
     if step == "planning" and ("add_line" in request.form or "remove_line" in request.form):
         return change_budget_lines(application, form, formdata, context)
     if validate_step(step, application, form):
-        save_step(step, application, form, by=current_user)
-        db.session.commit()
+        refused = run(lambda: save_step(step, application, form, by=current_user))
+        if refused is not None:
+            return not_saved(application, step, form, context, refused)
         flash(_("Your changes are saved."), "success")
         target = context["next"] if "next" in request.form else step
         if "previous" in request.form and context["previous"]:
             target = context["previous"]
         return redirect(url_for("applications.step", application_id=application.id, step=target))
-    keep_pending(step, application, formdata)
-    db.session.commit()
+    refused = run(lambda: keep_pending(step, application, formdata))
+    if refused is not None:
+        return not_saved(application, step, form, context, refused)
+    show_as_now(step, application, form)
     return render_template(f"applications/steps/{step}.html", form=form, **context), 422
+
+
+def not_saved(application: Application, step: str, form, context: dict, refused: Refused):
+    """The step again with everything the person typed, nothing saved, and why: for a save that
+    came after someone else's (a stale page, or two saves at the same moment), also what that
+    other save changed, so nothing is overwritten without the person knowing."""
+    db.session.expire_all()
+    if isinstance(refused, Stale):
+        form.form_errors.append(
+            _(
+                "Someone else saved this step while you were working on it. We did not save "
+                "your changes, so nothing of theirs is lost. Your text is still below: check "
+                "it and press Save again."
+            )
+        )
+        for label, value in changed_meanwhile(step, application, form):
+            form.form_errors.append(_("‘%(field)s’ is now: ‘%(value)s’", field=label, value=value))
+    else:
+        form.form_errors.append(str(refused))
+    show_as_now(step, application, form)
+    context = step_context(application, step)
+    return render_template(f"applications/steps/{step}.html", form=form, **context), refused.status
 
 
 def change_budget_lines(application: Application, form, formdata: MultiDict, context: dict):
@@ -217,11 +250,13 @@ def change_budget_lines(application: Application, form, formdata: MultiDict, con
     checked when the person saves and continues, and on the check page): what is valid is
     saved, anything else is kept as typed, and the page shows the lines without judging them."""
     if form.validate() and too_many_lines(form) is None:
-        save_step("planning", application, form, by=current_user)
+        refused = run(lambda: save_step("planning", application, form, by=current_user))
     else:
-        keep_pending("planning", application, formdata)
-    db.session.commit()
+        refused = run(lambda: keep_pending("planning", application, formdata))
+    if refused is not None:
+        return not_saved(application, "planning", form, context, refused)
     form = build_form("planning", application, formdata)
+    show_as_now("planning", application, form)
     status_code = 200
     if "add_line" in request.form:
         if len(form.lines) >= MAX_BUDGET_LINES:
@@ -305,19 +340,23 @@ def submit(application_id: int):
     application = load_application(application_id)
     form = SubmitForm(ask_electronic_delivery=application.round.is_awb)
     if form.validate_on_submit():
-        try:
-            ops.send_application(
+        refused = run(
+            lambda: ops.send_application(
                 application,
                 by=current_user,
                 publication_consent=form.consents_to_publication,
                 electronic_delivery_consent=form.electronic_delivery_consent,
             )
-        except TransitionRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
-        else:
-            db.session.commit()
+        )
+        if refused is None:
             return redirect(url_for("applications.sent", application_id=application.id))
+        db.session.expire_all()
+        if application.status == Status.SUBMITTED:
+            # A second click on "send" (or a colleague who sent it a moment earlier): it is sent,
+            # and the person lands where the first click went.
+            return redirect(url_for("applications.sent", application_id=application.id))
+        form.form_errors.append(str(refused))
+        return render_check(application, form, refused.status)
     return render_check(application, form, 422)
 
 
@@ -359,14 +398,21 @@ def withdraw(application_id: int):
         return redirect(url_for("applications.status", application_id=application.id))
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            ops.withdraw_application(application, by=current_user)
-            db.session.commit()
-        except TransitionRefused as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-        else:
+        refused = run(lambda: ops.withdraw_application(application, by=current_user))
+        if refused is None:
             flash(_("Your application is withdrawn."), "success")
+        elif isinstance(refused, Stale):
+            # Someone acted on it at the same moment (the fund, or a colleague): not withdrawn.
+            flash(
+                _(
+                    "Your application is not withdrawn: the fund or a colleague changed it at the "
+                    "same moment. Look at its status below. If you still want to withdraw it, "
+                    "try again."
+                ),
+                "error",
+            )
+        else:
+            flash(str(refused), "error")
         return redirect(url_for("applications.status", application_id=application.id))
     return render_template("applications/withdraw.html", application=application, form=form)
 
