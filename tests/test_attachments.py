@@ -280,55 +280,6 @@ def test_the_eleventh_attachment_is_refused(english, draft):
     assert attachment_count() == 10 and len(stored_files()) == 10
 
 
-def test_two_uploads_at_once_cannot_pass_the_limit_together(app, english, draft, log_in):
-    """With nine attachments, two uploads arrive at the same moment on two connections: both
-    reach the count together (a barrier holds each just before it), yet only one is stored."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite serialises writers; this is about PostgreSQL's row locks")
-    import threading
-    from types import SimpleNamespace
-
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    for number in range(9):
-        assert upload(english, draft, f"bijlage-{number}.png", files.png()).status_code == 302
-    phone = app.test_client()
-    phone.get("/language/en")
-    log_in(phone, "fatima@example.nl")
-    barrier = threading.Barrier(2, timeout=20)
-
-    arrived = []
-
-    def hold(conn, cursor, statement, parameters, context, executemany):
-        if "FOR UPDATE" in statement and "application" in statement:
-            arrived.append(statement)
-            barrier.wait()
-
-    engine = Engine  # every engine: the requests run in the app under test, not the test's twin
-    statuses = []
-    target = SimpleNamespace(id=draft.id)  # the threads have no database session of their own
-
-    def run(client, name):
-        statuses.append(upload(client, target, name, files.png()).status_code)
-
-    event.listen(engine, "before_cursor_execute", hold)
-    try:
-        threads = [
-            threading.Thread(target=run, args=(client, name))
-            for client, name in ((english, "laptop.png"), (phone, "telefoon.png"))
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-    finally:
-        event.remove(engine, "before_cursor_execute", hold)
-    assert len(arrived) == 2  # both uploads were under way at the same moment
-    assert sorted(statuses) == [302, 422]
-    assert attachment_count() == 10 and len(stored_files()) == 10
-
-
 def test_a_file_that_cannot_be_written_leaves_no_row(
     app_factory, applicant, draft, log_in, tmp_path
 ):
