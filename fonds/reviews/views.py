@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from fonds.actions import Stale, run
 from fonds.applications.models import Application
 from fonds.applications.operations import record_view
 from fonds.applications.steps import STEPS
@@ -164,11 +165,10 @@ def declare(review_id: int):
             flash(_("You have already declared whether you have a conflict of interest."), "error")
             return page(review)
         return render_review(review, 422, declaration=form)
-    try:
-        ops.declare(review, current_user, form.has_conflict, form.note.data or "")
-        db.session.commit()
-    except ops.ReviewRefused as refused:
-        db.session.rollback()
+    refused = run(
+        lambda: ops.declare(review, current_user, form.has_conflict, form.note.data or "")
+    )
+    if refused is not None:
         flash(str(refused), "error")
         return page(review)
     if form.has_conflict:
@@ -193,15 +193,22 @@ def save(review_id: int):
         return render_review(review, 400, form=form)
     data = form.review_input(criteria)
     submitting = request.form.get("action") == "submit"
-    try:
+    errors = {}
+
+    def act():
         if submitting:
-            errors = ops.prepare_submission(review, current_user, data)
+            errors.update(ops.prepare_submission(review, current_user, data))
         else:
             ops.save_draft(review, current_user, data)
-            errors = {}
-        db.session.commit()
-    except ops.ReviewRefused as refused:
-        db.session.rollback()
+
+    refused = run(act)
+    if isinstance(refused, Stale):
+        # Saved in another tab at the same moment: nothing of this save is kept in the
+        # database, but everything typed is still on the form.
+        flash(str(refused), "error")
+        db.session.expire_all()
+        return render_review(review, refused.status, form=form)
+    if refused is not None:
         flash(str(refused), "error")
         return page(review)
     if errors:
@@ -261,16 +268,20 @@ def submit(review_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():  # only the CSRF token can fail here
         return render_confirmation(review, 400)
-    try:
-        errors = ops.confirm_submission(review, current_user, form.version.data or "")
-        db.session.commit()
-    except ops.ReviewChanged as changed:
-        db.session.rollback()
-        flash(str(changed), "error")
-        return redirect(url_for("reviews.confirm", review_id=review.id))
-    except ops.ReviewRefused as refused:
-        db.session.rollback()
+    errors = {}
+    refused = run(
+        lambda: errors.update(
+            ops.confirm_submission(review, current_user, form.version.data or "") or {}
+        )
+    )
+    if isinstance(refused, ops.ReviewChanged):
         flash(str(refused), "error")
+        return redirect(url_for("reviews.confirm", review_id=review.id))
+    if refused is not None:
+        # Refused, or a second click that lost the race to the first: the page says where the
+        # review stands now (submitted, or why not).
+        flash(str(refused), "error")
+        db.session.expire_all()
         return page(review)
     if errors:
         return form_with_problems(review, errors)

@@ -7,12 +7,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from fonds.actions import run
 from fonds.auth.models import Role
-from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.rounds import bp
 from fonds.rounds.models import Round
-from fonds.rounds.operations import RUBRIC_LOCKED, RoundRefused, rubric_locked, update_rubric
+from fonds.rounds.operations import RUBRIC_LOCKED, rubric_locked, update_rubric
 from fonds.rounds.rubric_forms import KIND_LABELS, RubricForm, criterion_data
 from fonds.rounds.views import load_round
 
@@ -51,12 +51,9 @@ def rubric(round_id: int):
         return render_rubric(round_, form, locked)
     if not form.validate_on_submit():
         return render_rubric(round_, form, locked, 422)
-    try:
-        update_rubric(round_, form.values(), changed_by=current_user)
-    except RoundRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return render_rubric(round_, form, rubric_locked(round_), 422)
-    db.session.commit()
+    refused = run(lambda: update_rubric(round_, form.values(), changed_by=current_user))
+    if refused is not None:
+        flash(str(refused), "error")
+        return render_rubric(round_, form, rubric_locked(round_), refused.status)
     flash(_("The assessment criteria of %(name)s have been saved.", name=round_.name), "success")
     return redirect(page)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from fonds.actions import run
 from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
@@ -15,7 +16,6 @@ from fonds.rounds import bp
 from fonds.rounds.forms import LEGAL_MODE_HINTS, CloseRoundForm, RoundForm
 from fonds.rounds.models import Round
 from fonds.rounds.operations import (
-    RoundRefused,
     close_round,
     create_round,
     update_round,
@@ -69,8 +69,12 @@ def new():
     form = RoundForm()
     if not form.validate_on_submit():
         return render_form(form, status=422 if form.is_submitted() else 200)
-    round_ = create_round(form.values(), created_by=current_user)
-    db.session.commit()
+    made = []
+    refused = run(lambda: made.append(create_round(form.values(), created_by=current_user)))
+    if refused is not None:
+        flash(str(refused), "error")
+        return render_form(form, status=refused.status)
+    round_ = made[0]
     flash(
         _(
             "The round %(name)s has been created, with the standard assessment criteria.",
@@ -88,8 +92,10 @@ def edit(round_id: int):
     form = RoundForm(obj=round_)
     if not form.validate_on_submit():
         return render_form(form, round_, status=422 if form.is_submitted() else 200)
-    update_round(round_, form.values(), changed_by=current_user)
-    db.session.commit()
+    refused = run(lambda: update_round(round_, form.values(), changed_by=current_user))
+    if refused is not None:
+        flash(str(refused), "error")
+        return render_form(form, round_, status=refused.status)
     flash(_("Your changes to %(name)s have been saved.", name=round_.name), "success")
     return redirect(url_for("rounds.manage"))
 
@@ -101,12 +107,10 @@ def close(round_id: int):
     round_ = load_round(round_id)
     form = CloseRoundForm()
     if form.validate_on_submit():
-        try:
-            close_round(round_, closed_by=current_user)
-        except RoundRefused as refusal:
-            flash(str(refusal), "error")
+        refused = run(lambda: close_round(round_, closed_by=current_user))
+        if refused is not None:
+            flash(str(refused), "error")
             return redirect(url_for("rounds.manage"))
-        db.session.commit()
         flash(
             _(
                 "The round %(name)s is closed. Nobody can submit an application in it any more.",
