@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from fonds.actions import run
 from fonds.applications.models import Application, Status
 from fonds.applications.views import load_application
 from fonds.assignments import bp
@@ -150,19 +151,18 @@ def first_error(form) -> str:
 
 
 def act(form, action: Callable[[], object]) -> object | None:
-    """Validate, run the operation, commit once. A refusal is flashed and rolled back; returns
-    the operation's result, or None when refused."""
+    """Validate, then fonds.actions.run: the operation, one commit. A refusal or a lost race
+    (two administrators at once) is flashed and rolled back; returns the operation's result,
+    or None when refused."""
     if not form.validate_on_submit():
         flash(first_error(form), "error")
         return None
-    try:
-        result = action()
-        db.session.commit()
-    except ops.AssignmentRefused as refused:
-        db.session.rollback()
+    results = []
+    refused = run(lambda: results.append(action()))  # a refusal or a lost race: rolled back
+    if refused is not None:
         flash(str(refused), "error")
         return None
-    return result if result is not None else True
+    return results[0] if results[0] is not None else True
 
 
 def load_user(user_id: int) -> User:
