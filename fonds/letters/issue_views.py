@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
+from fonds.actions import run
 from fonds.applications.views import load_application
 from fonds.auth.models import Role
 from fonds.extensions import db
@@ -90,22 +90,25 @@ def issue(application_id: int):
         return redirect(back_to(application))
     if not confirmed:
         return question(application, replaces, note)
-    try:
-        letter = issue_letter(application, by=current_user, replaces=replaces, note=note)
-        db.session.commit()
-    except LetterRefused as refused:
-        db.session.rollback()
-        if replaces is not None:
-            return question(application, replaces, note, refused, 422)
+    # Someone issuing the same letter at the same moment fills the unique index first.
+    first = (
+        _("That letter has been corrected already.")
+        if replaces is not None
+        else _("The letter for this application has been issued already.")
+    )
+    issued = []
+    refused = run(
+        lambda: issued.append(
+            issue_letter(application, by=current_user, replaces=replaces, note=note)
+        ),
+        stale=first,
+    )
+    if refused is not None:
+        if replaces is not None:  # keep the typed note
+            return question(application, replaces, note, refused, refused.status)
         flash(str(refused), "error")
         return redirect(back_to(application))
-    except IntegrityError:  # someone issued it at the same moment
-        db.session.rollback()
-        if replaces is not None:
-            refused = LetterRefused(_("That letter has been corrected already."))
-            return question(application, replaces, note, refused, 409)
-        flash(_("The letter for this application has been issued already."), "error")
-        return redirect(back_to(application))
+    letter = issued[0]
     flash(
         _(
             "The letter for %(reference)s is issued. The applicant is told.",
