@@ -74,6 +74,10 @@ def issue(application_id: int):
     the decision page sends) shows the question, with the typed note; the question's "Yes"
     issues."""
     application = load_application(application_id)
+    conflict = application.conflict_for(current_user)
+    if conflict:
+        flash(conflict, "error")
+        return redirect(back_to(application))
     replaces = None
     if request.values.get("replaces"):
         replaces = db.session.get(Letter, request.values.get("replaces", type=int) or 0)
