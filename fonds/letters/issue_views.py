@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
+from fonds.applications.operations import record_view
 from fonds.applications.views import load_application
 from fonds.auth.models import Role
 from fonds.extensions import db
@@ -93,6 +94,8 @@ def issue(application_id: int):
         flash(str(refused), "error")
         return redirect(back_to(application))
     if not confirmed:
+        record_view(application, current_user, "letter-issue")
+        db.session.commit()
         return question(application, replaces, note)
     try:
         letter = issue_letter(application, by=current_user, replaces=replaces, note=note)
@@ -128,6 +131,7 @@ def download(letter_id: int):
         abort(404)
     application = load_application(letter.application_id)  # 404 for people who may not see it
     record_download(letter, current_user)
+    record_view(application, current_user, f"letter:{letter.id}")
     db.session.commit()
     filename = f"besluit-{application.reference}-{letter.id}.pdf"
     return Response(
