@@ -16,6 +16,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+# Before fonds is imported: config.py reads the environment when it is imported.
+FOLDER = Path(tempfile.mkdtemp(prefix="reset-bench-"))
+os.environ.update(
+    FONDS_CONFIG="development",
+    DATABASE_URL=f"sqlite:///{FOLDER / 'bench.sqlite3'}",
+    MAIL_SERVER="",
+    MAIL_OUTBOX_DIR=str(FOLDER / "outbox"),
+    QUEUE_SQLITE_PATH=str(FOLDER / "queue.sqlite3"),
+    UPLOAD_DIR=str(FOLDER / "uploads"),
+    RATELIMIT_ENABLED="false",
+)
+
 from flask_migrate import upgrade  # noqa: E402
 
 from fonds import create_app  # noqa: E402
@@ -39,14 +51,6 @@ def answer_time(client, email: str) -> float:
 
 
 def main() -> None:
-    folder = Path(tempfile.mkdtemp(prefix="reset-bench-"))
-    os.environ.update(
-        FONDS_CONFIG="development",
-        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
-        MAIL_SERVER="",
-        MAIL_OUTBOX_DIR=str(folder / "outbox"),
-        RATELIMIT_ENABLED="false",
-    )
     app = create_app()
     app.config["WTF_CSRF_ENABLED"] = False
     with app.app_context():
