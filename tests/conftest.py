@@ -208,9 +208,12 @@ def allow_deleting_final_decisions(connection) -> None:
 
 
 class Client(FlaskClient):
-    """After each request the test's own session commits, so it sees what the request did."""
+    """After each request the test's own session commits, so it sees what the request did. The
+    response is read and closed, as a WSGI server does once it is sent, so work that runs after
+    the response (`call_on_close`) has run when the test looks."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         response = super().open(*args, **kwargs)
         if has_app_context():
             db.session.commit()

@@ -280,9 +280,11 @@ def test_an_administrator_with_a_conflict_cannot_confirm(cast, login_as, make_us
     declared = make_user("dirk@example.nl", name="Dirk", roles=[Role.ADMIN, Role.REVIEWER])
     make_review(application, declared, conflict=True, submitted=False)
     propose(anna, application)
-    for person in (insider, declared):
+    own = "You are a member of the organisation that applies. Another administrator must do this."
+    declared_conflict = "You have a conflict of interest with this application."
+    for person, message in ((insider, own), (declared, declared_conflict)):
         response = confirm(login_as(person), application)
-        assert "You have a conflict of interest with this application." in response.text
+        assert message in response.text
         assert state(application) == Status.DECISION_PROPOSED
 
 

@@ -80,6 +80,8 @@ def attachments(application_id: int):
     application = load_application(application_id)
     form = AttachmentForm()
     if request.method == "GET":
+        record_view(application, current_user, "attachments")
+        db.session.commit()
         return render_step(application, form)
 
     upload = request.files.get(form.file.name)

@@ -297,6 +297,14 @@ class Application(db.Model):
             and self.state in (Status.DRAFT, Status.INFO_REQUESTED)
         )
 
+    def conflict_for(self, user, reviews: list | None = None) -> str | None:
+        """Why this administrator may not act on the application nor read who reviewed it and
+        how (a member of the applying organisation, or a declared conflict), or None. A page
+        that has the application's reviews loaded passes them and saves a query."""
+        from fonds.applications.workflow import conflict_refusal
+
+        return conflict_refusal(self, user, reviews)
+
     # Workflow steps: pages ask the workflow table (a dry run of every check of
     # apply_transition), never the status, so a page shows a button exactly when the step
     # behind it would be allowed.

@@ -183,6 +183,8 @@ def step(application_id: int, step: str):
     context = step_context(application, step)
 
     if request.method == "GET":
+        ops.record_view(application, current_user, f"step:{step}")
+        db.session.commit()
         if rescue.restore(application, step, context["editable"]):
             flash(
                 _("We kept what you typed before your session ended. Check it and press Save."),
@@ -366,6 +368,8 @@ def sent(application_id: int):
     application = load_application(application_id)
     if application.reference is None:
         return redirect(url_for("applications.status", application_id=application.id))
+    ops.record_view(application, current_user, "sent")
+    db.session.commit()
     return render_template("applications/sent.html", application=application)
 
 

@@ -92,13 +92,16 @@ def can_submit(application: Application, by: User | None = None) -> str | None:
     return round_is_open(application) or is_complete(application)
 
 
-def has_conflict(user: User, application: Application) -> bool:
+def has_conflict(user: User, application: Application, reviews: list | None = None) -> bool:
     """A person has a conflict of interest with an application when they belong to the applying
-    organisation or declared a conflict as its reviewer."""
+    organisation or declared a conflict as its reviewer. `reviews`, the application's reviews
+    when a page has them loaded already, saves a query."""
     from fonds.reviews.models import Review
 
     if user.belongs_to(application.organisation):
         return True
+    if reviews is not None:
+        return any(r.reviewer_id == user.id and r.conflict is True for r in reviews)
     return (
         db.session.scalar(
             db.select(Review.id).where(
@@ -130,13 +133,29 @@ def reviews_are_in(application: Application, by: User | None = None) -> str | No
     return None
 
 
-def no_conflict(application: Application, by: User | None) -> str | None:
-    if by is not None and has_conflict(by, application):
+def conflict_refusal(
+    application: Application, user: User | None, reviews: list | None = None
+) -> str | None:
+    """The one conflict rule for administrators, for every action on the application and for
+    what they may read of its assessment (reviewers' names, individual reviews): a member of
+    the applying organisation, or someone who declared a conflict as its reviewer, may not.
+    Returns why (for the person), or None. Views, templates and the workflow all ask this."""
+    if user is None or not user.is_authenticated:
+        return None
+    if user.belongs_to(application.organisation):
+        return _(
+            "You are a member of the organisation that applies. Another administrator must do this."
+        )
+    if has_conflict(user, application, reviews):
         return _(
             "You have a conflict of interest with this application. Another administrator "
             "must do this."
         )
     return None
+
+
+def no_conflict(application: Application, by: User | None) -> str | None:
+    return conflict_refusal(application, by)
 
 
 def current_decision(application: Application):
@@ -283,6 +302,10 @@ def refusal(
         return _(
             "You may not do this with this application. Only the fund's administrators can do this."
         )
+    if transition.actor == ADMIN:
+        conflict = conflict_refusal(application, by)
+        if conflict:
+            return conflict
     if application.state not in transition.sources:
         if transition.not_now is not None:
             return transition.not_now()

@@ -270,6 +270,9 @@ class AutoResult:
     made: int = 0
     per_reviewer: dict[int, int] = field(default_factory=dict)
     short: list[Shortfall] = field(default_factory=list)
+    # Applications left alone because the acting administrator has a conflict with them
+    # (fonds.applications.workflow.conflict_refusal): another administrator assigns those.
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -381,6 +384,8 @@ def auto_assign(round_: Round, by: User, due_at: datetime) -> AutoResult:
     ).all()
     taken: dict[int, set[int]] = defaultdict(set)
     active: dict[int, int] = defaultdict(int)
+    own_organisations = {membership.organisation_id for membership in by.memberships}
+    conflicted: set[int] = set()
     for application_id, reviewer_id, conflict in db.session.execute(
         select(Review.application_id, Review.reviewer_id, Review.conflict)
         .join(Application, Application.id == Review.application_id)
@@ -389,6 +394,8 @@ def auto_assign(round_: Round, by: User, due_at: datetime) -> AutoResult:
         taken[application_id].add(reviewer_id)
         if conflict is not True:
             active[application_id] += 1
+        elif reviewer_id == by.id:
+            conflicted.add(application_id)
 
     result = AutoResult()
     new_reviews: list[Review] = []
@@ -396,6 +403,9 @@ def auto_assign(round_: Round, by: User, due_at: datetime) -> AutoResult:
     for application_id, organisation_id, reference in applications:
         needed = missing_reviewers(active[application_id], required)
         if not needed:
+            continue
+        if organisation_id in own_organisations or application_id in conflicted:
+            result.skipped.append(reference)
             continue
         candidates = sorted(
             (

@@ -39,10 +39,11 @@ class Row:
     conflicts: int
     missing: int  # reviewers it still needs (ops.missing_reviewers)
     form: AssignForm
+    conflict: str | None = None  # why this administrator may not see or change its reviewers
 
     @property
     def has_options(self) -> bool:
-        return len(self.form.reviewer.choices) > 1
+        return self.conflict is None and len(self.form.reviewer.choices) > 1
 
 
 def review_state(review: Review) -> str:
@@ -113,7 +114,8 @@ def round_page(round_id: int):
         if shown == "all" or missing:
             eligible = ops.eligible_reviewers(application, facts, own)
             form = assign_form(application, eligible)
-            rows.append(Row(application, own, active, conflicts, missing, form))
+            conflict = application.conflict_for(current_user, own)
+            rows.append(Row(application, own, active, conflicts, missing, form, conflict))
     pool_ids = facts.pool_ids
     addable = [
         user
@@ -223,8 +225,18 @@ def auto_assign(round_id: int):
             ),
             "success",
         )
-    elif not result.short:
+    elif not result.short and not result.skipped:
         flash(_("Every application already has enough reviewers. Nothing was changed."), "success")
+    if result.skipped:
+        flash(
+            _(
+                "Not assigned, because you are a member of the organisation that applies or "
+                "have a conflict of interest: %(applications)s. Another administrator must "
+                "assign these.",
+                applications=", ".join(result.skipped),
+            ),
+            "error",
+        )
     if result.short:
         named = ", ".join(
             ngettext(
@@ -256,6 +268,10 @@ def auto_assign(round_id: int):
 def assign(application_id: int):
     """Assign one reviewer to one application."""
     application = load_application(application_id)
+    conflict = application.conflict_for(current_user)
+    if conflict:
+        flash(conflict, "error")
+        return page(application.round_id, f"application-{application.id}")
     form = AssignForm(prefix=f"assign-{application.id}")
     reviewer = None
     if form.validate_on_submit():
@@ -287,6 +303,10 @@ def unassign(review_id: int):
     if review is None:
         abort(404)
     application = review.application
+    conflict = application.conflict_for(current_user)
+    if conflict:
+        flash(conflict, "error")
+        return page(application.round_id, f"application-{application.id}")
     name = review.reviewer.name
     if act(ActionForm(), lambda: ops.unassign(review, by=current_user)):
         flash(

@@ -4,11 +4,14 @@ e-mail and flush; the view commits once."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from fonds.actions import Refused
 from fonds.auth.models import Invitation, Role, User, normalise_email
@@ -16,7 +19,7 @@ from fonds.auth.passwords import hash_password, needs_rehash, verify_password
 from fonds.auth.tokens import Purpose, fingerprint, make_token
 from fonds.columns import utcnow
 from fonds.extensions import db
-from fonds.mail.operations import queue_mail
+from fonds.mail.operations import queue_mail, send_ready_mail
 from fonds.organisations.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
@@ -98,15 +101,52 @@ def record_login(user: User) -> None:
     db.session.flush()
 
 
-def request_password_reset(email: str) -> None:
-    user = User.by_email(email)
-    if user is None or not user.active:
-        return
-    token = make_token(Purpose.RESET_PASSWORD, {"u": user.id, "p": fingerprint(user.password_hash)})
-    link = url_for("auth.reset_password", token=token, _external=True)
-    queue_mail(
-        user.email, "reset_password", user.locale, discreet=user.discreet_mail, user=user, link=link
+# A stand-in account for a reset asked for an address without one: the request does the same
+# work either way (look up, make a token, render the mail), so its timing says nothing.
+_STAND_IN_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c3RhbmQtaW4$c3RhbmQtaW4tYWNjb3VudC1oYXNo"
+
+
+def request_password_reset(email: str) -> Callable[[], None]:
+    """Prepare a reset: the same work for a known and an unknown address. Returns what to run
+    after the response: for an active account, queue the mail and send it (fonds.mail); for any
+    other address, nothing. The caller runs it in an application context of its own."""
+    # Without the accounts' eager relationships: a found row would load its roles, a missing
+    # one nothing, and the difference is visible.
+    user = db.session.scalar(
+        select(User)
+        .options(lazyload(User.roles), lazyload(User.memberships))
+        .where(User.email == normalise_email(email))
     )
+    known = user is not None and user.active
+    person = user if known else User(id=0, email=email, name="", password_hash=_STAND_IN_HASH)
+    token = make_token(
+        Purpose.RESET_PASSWORD, {"u": person.id, "p": fingerprint(person.password_hash)}
+    )
+    link = url_for("auth.reset_password", token=token, _external=True)
+    locale = (person.locale or "nl") if known else "nl"
+    with force_locale(locale):
+        render_template("emails/reset_password_subject.txt", user=person, link=link)
+        render_template("emails/reset_password.txt", user=person, link=link, discreet=True)
+    user_id = person.id if known else None
+
+    def send() -> None:
+        if user_id is None:
+            return
+        account = db.session.get(User, user_id)
+        if account is None or not account.active:
+            return
+        queue_mail(
+            account.email,
+            "reset_password",
+            account.locale,
+            discreet=account.discreet_mail,
+            user=account,
+            link=link,
+        )
+        db.session.commit()
+        send_ready_mail()
+
+    return send
 
 
 def user_for_reset(payload: dict) -> User | None:

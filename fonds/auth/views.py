@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from collections.abc import Callable
+
+from flask import (
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -215,10 +226,27 @@ def logged_out():
 def request_reset():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        ops.request_password_reset(form.email.data)
-        db.session.commit()
-        return render_template("auth/reset_sent.html")
+        send = ops.request_password_reset(form.email.data)
+        response = make_response(render_template("auth/reset_sent.html"))
+        response.call_on_close(after_response(send))  # mail only after the answer is out
+        return response
     return render_template("auth/request_reset.html", form=form)
+
+
+def after_response(work: Callable[[], None]) -> Callable[[], None]:
+    """Run `work` once the response is sent, in an application context (and session) of its
+    own; a failure is logged, the person already has their answer."""
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work()
+            except Exception:
+                db.session.rollback()
+                app.logger.exception("Work after the response failed")
+
+    return run
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

@@ -167,6 +167,8 @@ def confirm(application_id: int):
             return redirect(page_of(application))
         form.version.data = str(application.version)
         proposal = current_decision(application)
+        application_ops.record_view(application, current_user, "decision-confirm")
+        db.session.commit()
         return render_template(
             "decisions/confirm.html",
             application=application,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fonds.actions import run
+from fonds.applications.operations import record_view
 from fonds.applications.views import load_application
 from fonds.auth.models import Role
 from fonds.extensions import db
@@ -74,6 +75,10 @@ def issue(application_id: int):
     the decision page sends) shows the question, with the typed note; the question's "Yes"
     issues."""
     application = load_application(application_id)
+    conflict = application.conflict_for(current_user)
+    if conflict:
+        flash(conflict, "error")
+        return redirect(back_to(application))
     replaces = None
     if request.values.get("replaces"):
         replaces = db.session.get(Letter, request.values.get("replaces", type=int) or 0)
@@ -89,6 +94,8 @@ def issue(application_id: int):
         flash(str(refused), "error")
         return redirect(back_to(application))
     if not confirmed:
+        record_view(application, current_user, "letter-issue")
+        db.session.commit()
         return question(application, replaces, note)
     # Someone issuing the same letter at the same moment fills the unique index first.
     first = (
@@ -127,6 +134,7 @@ def download(letter_id: int):
         abort(404)
     application = load_application(letter.application_id)  # 404 for people who may not see it
     record_download(letter, current_user)
+    record_view(application, current_user, f"letter:{letter.id}")
     db.session.commit()
     filename = f"besluit-{application.reference}-{letter.id}.pdf"
     return Response(

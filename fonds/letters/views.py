@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, abort, url_for
+from flask_login import current_user
 
 from fonds.applications.models import Application
+from fonds.applications.operations import record_view
 from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.letters import bp
@@ -29,6 +31,8 @@ def preview(application_id: int):
         html = render_html(application, preview_base=url_for("static", filename="letters/"))
     except NoLetter:
         abort(404)
+    record_view(application, current_user, "letter-preview")
+    db.session.commit()
     return Response(html, mimetype="text/html")
 
 
@@ -40,6 +44,8 @@ def preview_pdf(application_id: int):
         _html, pdf = render_letter(application)
     except NoLetter:
         abort(404)
+    record_view(application, current_user, "letter-preview.pdf")
+    db.session.commit()
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'inline; filename="besluit-{application.reference}.pdf"'

@@ -10,9 +10,12 @@ import unicodedata
 
 from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
 
-from fonds.applications.models import COMMUNITIES
+from fonds.applications.models import COMMUNITIES, Application
 from fonds.auth.models import Role
+from fonds.extensions import db
 from fonds.formatting import score
 from fonds.permissions import role_required
 from fonds.ranking import bp
@@ -55,9 +58,12 @@ def flag_labels() -> dict[str, str]:
     }
 
 
-def calibration_moves(round_id: int, moved: list, calibrated: bool) -> list[str]:
+def calibration_moves(
+    round_id: int, moved: list, calibrated: bool, hidden: frozenset[int] = frozenset()
+) -> list[str]:
     """One sentence per application that calibration put on another place: the two places and
-    the reviewers whose scores were corrected."""
+    the reviewers whose scores were corrected, except for the applications in `hidden`, whose
+    reviewers the person may not know (conflicted_applications)."""
     details = calibration_details(round_id, [row.application_id for row in moved])
     places = _("place %(raw)s raw, place %(calibrated)s calibrated.")
     corrected = _("Corrected: %(names)s.")
@@ -68,10 +74,20 @@ def calibration_moves(round_id: int, moved: list, calibrated: bool) -> list[str]
         )
         names = [d.reviewer_name for d in details.get(row.application_id, []) if d.normalised]
         text = f"{row.reference}: " + places % {"raw": raw, "calibrated": calibrated_place}
-        if names:
+        if names and row.application_id not in hidden:
             text += " " + corrected % {"names": ", ".join(names)}
         sentences.append(text)
     return sentences
+
+
+def conflicted_applications(round_id: int, rows: list) -> frozenset[int]:
+    """The applications of the ranking whose reviewers this administrator may not see
+    (Application.conflict_for: their own organisation's, or a declared conflict)."""
+    ids = [row.application_id for row in rows]
+    if not ids:
+        return frozenset()
+    applications = db.session.scalars(select(Application).where(Application.id.in_(ids)))
+    return frozenset(a.id for a in applications if a.conflict_for(current_user))
 
 
 @bp.route("/rounds/<int:round_id>")
@@ -85,7 +101,9 @@ def round_ranking(round_id: int):
         "ranking/round.html",
         round=round_,
         rows=rows,
-        moves=calibration_moves(round_.id, moved, chosen["calibrated"]),
+        moves=calibration_moves(
+            round_.id, moved, chosen["calibrated"], conflicted_applications(round_.id, moved)
+        ),
         corrected=corrected_reviewers(round_.id),
         flag_labels=flag_labels(),
         # Patterns filled per row (Jinja's own _() would format them at once).
