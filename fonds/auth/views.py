@@ -193,7 +193,12 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Log out, ending the session on the server side too: the account's session version goes
+    up, so a copy of the session cookie no longer logs anyone in (on any device)."""
     lang = session.get("lang")
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     session.clear()
     if lang:
