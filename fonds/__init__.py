@@ -92,8 +92,9 @@ def register_extensions(app: Flask) -> None:
         if not ident.isdigit() or not version.isdigit():
             return None
         user = db.session.get(User, int(ident))
-        # An older session version means the password changed since this session began.
-        if user is None or user.session_version != int(version):
+        # An older session version means the person logged out, changed the password or was
+        # deactivated since this session began.
+        if user is None or not user.active or user.session_version != int(version):
             return None
         return user
 

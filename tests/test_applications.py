@@ -635,12 +635,15 @@ def test_typed_text_survives_an_expired_session(
             "csrf_token": csrf_token(client.get("/account/login").text),
         },
     )
-    token = csrf_token(client.get(step_url(application, "approach")).text)
+    step_page = client.get(step_url(application, "approach")).text
+    token = csrf_token(step_page)
+    rescue_token = re.search(r'name="rescue_token" value="([^"]+)"', step_page).group(1)
 
     client.delete_cookie("session")  # the session ends (timeout, browser closed, ...)
     typed = "Een lange tekst over het probleem, een uur lang getypt."
     response = client.post(
-        step_url(application, "approach"), data={"problem": typed, "csrf_token": token, "save": "1"}
+        step_url(application, "approach"),
+        data={"problem": typed, "csrf_token": token, "rescue_token": rescue_token, "save": "1"},
     )
     assert response.status_code == 302
     assert response.headers["Location"] == (

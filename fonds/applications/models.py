@@ -468,16 +468,24 @@ class ReferenceCounter(db.Model):
 
 
 class RescuedInput(db.Model):
-    """What someone typed into a step when their session had expired. It is given back, as a
-    draft to check, after they log in again; it expires after a day."""
+    """What someone typed into a step when their session had expired, posted from their own
+    step page (fonds.applications.rescue). It is given back to that person only, as a draft to
+    check, after they log in again; it expires after a day. One per person, application and
+    step."""
 
     __tablename__ = "rescued_input"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     application_id: Mapped[int] = mapped_column(
         ForeignKey("application.id", ondelete="CASCADE"), index=True
     )
     step: Mapped[str] = mapped_column(String(20))
     data: Mapped[list] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "application_id", "step", name="uq_rescued_input_person_step"),
+    )

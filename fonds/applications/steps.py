@@ -151,7 +151,7 @@ def changed_meanwhile(step: str, application: Application, form) -> list[tuple[s
 
 
 # Form controls that are not what the person typed: never kept as pending input.
-NOT_KEPT = frozenset({"csrf_token", "version", "shown"})
+NOT_KEPT = frozenset({"csrf_token", "rescue_token", "version", "shown"})
 
 
 def keep_pending(step: str, application: Application, formdata: MultiDict) -> None:

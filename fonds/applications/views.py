@@ -35,6 +35,7 @@ from fonds.applications.steps import (
 )
 from fonds.columns import utcnow
 from fonds.extensions import db, login_manager
+from fonds.pages.errors import csrf_error
 from fonds.rounds.models import Round
 from fonds.rounds.views import load_round
 
@@ -153,14 +154,15 @@ def rescue_expired_post(application_id: int, step: str):
 
 @bp.errorhandler(CSRFError)
 def expired_form(error):
-    """A step posted with the CSRF token of a session that has ended."""
+    """A step posted with the CSRF token of a session that has ended: kept when the rescue rules
+    allow, otherwise the page that says the form expired and what to do."""
     if request.endpoint == "applications.step" and request.view_args:
         response = rescue_expired_post(
             request.view_args["application_id"], request.view_args["step"]
         )
         if response is not None:
             return response
-    raise error
+    return csrf_error(error)
 
 
 @bp.route("/<int:application_id>/steps/<step>", methods=["GET", "POST"])

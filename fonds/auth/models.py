@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, select, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from fonds.columns import UTCDateTime, utcnow
 from fonds.extensions import db
@@ -62,7 +62,8 @@ class User(UserMixin, db.Model):
     discreet_mail: Mapped[bool] = mapped_column(default=True, server_default=true())
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
-    # Raised when the password changes, which ends every other session of this person.
+    # Part of every session's id (get_id): raising it ends every session of this person at once.
+    # Raised on logging out, a password change and deactivation.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -78,6 +79,18 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """End every session of this person, on every device: a copied cookie stops working."""
+        self.session_version = (self.session_version or 1) + 1
+
+    @validates("active")
+    def _end_sessions_when_deactivated(self, _key: str, active: bool) -> bool:
+        # However an account is deactivated, its sessions end, so making it active again later
+        # does not bring an old (perhaps copied) session back to life.
+        if not active and self.active is not False and self.session_version is not None:
+            self.end_sessions()
+        return active
 
     @property
     def is_active(self) -> bool:

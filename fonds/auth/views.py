@@ -99,13 +99,13 @@ def read_link(purpose: Purpose, token: str):
         return None, "invalid"
 
 
-# Kept when a log-in starts a fresh session: the language, and typed text kept from a session
-# that had ended (fonds.applications.rescue).
-KEPT_ON_LOGIN = ("lang", "rescued_input")
+# Kept when a log-in starts a fresh session: the language. (Typed text kept from a session that
+# had ended belongs to the account, not to the session: fonds.applications.rescue.)
+KEPT_ON_LOGIN = ("lang",)
 
 
 def start_session(user: User) -> None:
-    """Log in with a fresh session that keeps only the language and rescued input."""
+    """Log in with a fresh session that keeps only the language."""
     kept = {key: session[key] for key in KEPT_ON_LOGIN if key in session}
     session.clear()
     session.update(kept)
@@ -204,7 +204,12 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Log out, ending the session on the server side too: the account's session version goes
+    up, so a copy of the session cookie no longer logs anyone in (on any device)."""
     lang = session.get("lang")
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     session.clear()
     if lang:

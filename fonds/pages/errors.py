@@ -29,8 +29,9 @@ def csrf_error(error):
         400,
         _("This form has expired"),
         _(
-            "For your safety a form works for a limited time. Go back, reload the page and try "
-            "again."
+            "Your changes were not saved: for your safety a form works only while you are "
+            "logged in, and only on our own pages. Go back to the form and copy what you typed. "
+            "Then reload the page, log in again if we ask, and fill in the form once more."
         ),
     )
 
