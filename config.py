@@ -103,6 +103,12 @@ class Config:
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     MAIL_RATE_LIMIT = os.environ.get("MAIL_RATE_LIMIT", "5 per minute;20 per hour")
+    # Invitations e-mail an address the inviter chooses: per inviting account, and into one
+    # organisation (a fund's staff invites more at the start of a round, hence per day).
+    INVITATION_RATE_LIMIT = os.environ.get("INVITATION_RATE_LIMIT", "10 per hour;30 per day")
+    ORGANISATION_INVITATION_RATE_LIMIT = os.environ.get(
+        "ORGANISATION_INVITATION_RATE_LIMIT", "20 per day"
+    )
 
     # The fund as sender: printed in every letter (letterhead and page footer) and in the site's
     # footer. The defaults are placeholders (a postcode that cannot exist, an .example domain)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from limits import parse_many
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
@@ -18,7 +19,8 @@ from fonds.auth.models import Invitation, Role, User, normalise_email
 from fonds.auth.passwords import hash_password, needs_rehash, verify_password
 from fonds.auth.tokens import Purpose, fingerprint, make_token
 from fonds.columns import utcnow
-from fonds.extensions import db
+from fonds.extensions import db, limiter
+from fonds.formatting import date_time
 from fonds.mail.operations import queue_mail, send_ready_mail
 from fonds.organisations.models import Membership, Organisation
 
@@ -178,6 +180,43 @@ def set_mail_choice(user: User, *, discreet: bool) -> None:
     logger.info("User %s chose %s e-mail", user.id, "discreet" if discreet else "ordinary")
 
 
+class TooManyInvitations(InvitationError):
+    """More invitations in a short time than the limit allows."""
+
+    status = 429
+
+
+def refuse_too_many_invitations(invited_by: User, organisation: Organisation | None) -> None:
+    """Every invitation sends an e-mail to an address of the inviter's choosing, with a name
+    they chose: at most INVITATION_RATE_LIMIT per inviting account and
+    ORGANISATION_INVITATION_RATE_LIMIT into one organisation. The refusal says from when the
+    next one can go; nothing is counted for a refused one."""
+    config = current_app.config
+    if not config.get("RATELIMIT_ENABLED", True):
+        return
+    counters = [
+        (item, ("invitation-by", str(invited_by.id)))
+        for item in parse_many(config["INVITATION_RATE_LIMIT"])
+    ]
+    if organisation is not None:
+        counters += [
+            (item, ("invitation-into", str(organisation.id)))
+            for item in parse_many(config["ORGANISATION_INVITATION_RATE_LIMIT"])
+        ]
+    for item, keys in counters:
+        if not limiter.limiter.test(item, *keys):
+            reset = limiter.limiter.get_window_stats(item, *keys).reset_time
+            raise TooManyInvitations(
+                _(
+                    "You have sent many invitations in a short time. You can send the next one "
+                    "from %(moment)s.",
+                    moment=date_time(datetime.fromtimestamp(reset, UTC)),
+                )
+            )
+    for item, keys in counters:
+        limiter.limiter.hit(item, *keys)
+
+
 def invite(
     *, email: str, role: Role, invited_by: User, organisation: Organisation | None = None
 ) -> Invitation:
@@ -188,6 +227,7 @@ def invite(
             raise InvitationError(_("Only members of an organisation can invite people into it."))
     elif not invited_by.has_role(Role.ADMIN):
         raise InvitationError(_("Only administrators can invite reviewers and administrators."))
+    refuse_too_many_invitations(invited_by, organisation)
     invitation = Invitation(
         email=normalise_email(email),
         role=role,

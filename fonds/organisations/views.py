@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from fonds.actions import Invalid, run
 from fonds.auth.forms import InviteMemberForm
 from fonds.auth.models import Role
 from fonds.auth.operations import invite, pending_invitations
@@ -44,20 +45,28 @@ def invite_member(organisation_id: int):
     if not organisation.can_invite(current_user):
         abort(403)
     form = InviteMemberForm()
-    if not form.validate_on_submit():
+    made = []
+    refused = run(
+        lambda: made.append(
+            invite(
+                email=form.email.data,
+                role=Role.APPLICANT,
+                invited_by=current_user,
+                organisation=organisation,
+            )
+        ),
+        form=form,
+    )
+    if refused is not None:
+        if not isinstance(refused, Invalid):
+            form.email.errors = [*form.email.errors, str(refused)]
         return render_template(
             "organisations/show.html",
             organisation=organisation,
             form=form,
             invitations=pending_invitations(organisation),
-        ), 422
-    invitation = invite(
-        email=form.email.data,
-        role=Role.APPLICANT,
-        invited_by=current_user,
-        organisation=organisation,
-    )
-    db.session.commit()
+        ), refused.status
+    invitation = made[0]
     flash(_("We have sent an invitation to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("organisations.show", organisation_id=organisation.id))
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from fonds.actions import Invalid, run
 from fonds.auth.forms import InviteStaffForm
 from fonds.auth.models import Role, User
 from fonds.auth.operations import invite, pending_invitations
@@ -33,11 +34,18 @@ def index():
 def invite_staff():
     """Invite a reviewer or administrator by e-mail."""
     form = InviteStaffForm()
-    if not form.validate_on_submit():
-        return render_people(form, 422)
-    role = Role(form.role.data)
-    invitation = invite(email=form.email.data, role=role, invited_by=current_user)
-    db.session.commit()
+    made = []
+    refused = run(
+        lambda: made.append(
+            invite(email=form.email.data, role=Role(form.role.data), invited_by=current_user)
+        ),
+        form=form,
+    )
+    if refused is not None:
+        if not isinstance(refused, Invalid):
+            form.email.errors = [*form.email.errors, str(refused)]
+        return render_people(form, refused.status)
+    invitation, role = made[0], Role(form.role.data)
     flash(
         _(
             "We have sent an invitation to %(email)s as %(role)s.",
