@@ -105,9 +105,14 @@ def start():
     )
     if organisation is None:
         abort(404)
-    application = ops.start_application(round_, organisation, by=current_user)
-    db.session.commit()
-    return redirect(url_for("applications.step", application_id=application.id, step=STEPS[0].key))
+    started = []
+    refused = run(
+        lambda: started.append(ops.start_application(round_, organisation, by=current_user))
+    )
+    if refused is not None:
+        flash(str(refused), "error")
+        return redirect(url_for("applications.dashboard"))
+    return redirect(url_for("applications.step", application_id=started[0].id, step=STEPS[0].key))
 
 
 def changeable_steps(application: Application) -> list[str]:
@@ -436,8 +441,11 @@ def delete(application_id: int):
     form = WithdrawForm()
     if form.validate_on_submit():
         title = application.display_title
-        paths = ops.delete_draft(application, by=current_user)
-        db.session.commit()
+        paths = []
+        refused = run(lambda: paths.extend(ops.delete_draft(application, by=current_user)))
+        if refused is not None:
+            flash(str(refused), "error")
+            return redirect(url_for("applications.dashboard"))
         for path in paths:
             remove_file(path)
         flash(_("The draft %(title)s is deleted.", title=title), "success")

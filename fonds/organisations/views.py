@@ -80,12 +80,13 @@ def details(organisation_id: int):
         abort(403)
     form = details_form(organisation, request.form if request.method == "POST" else None)
     if request.method == "POST":
-        if form.validate():
-            update_details(organisation, form, by=current_user)
-            db.session.commit()
+        refused = run(lambda: update_details(organisation, form, by=current_user), form=form)
+        if refused is None:
             flash(_("The details of your organisation are saved."), "success")
             return redirect(url_for("organisations.show", organisation_id=organisation.id))
+        if not isinstance(refused, Invalid):
+            flash(str(refused), "error")
         return render_template(
             "organisations/details.html", organisation=organisation, form=form
-        ), 422
+        ), refused.status
     return render_template("organisations/details.html", organisation=organisation, form=form)
