@@ -256,3 +256,34 @@ def test_four_uploads_at_once_to_a_draft_with_nine_files_store_one(
     )
     assert stored == 10
     assert len(list(Path(current_app.config["UPLOAD_DIR"]).iterdir())) == 10
+
+
+# --- accepting an invitation twice at once ------------------------------------------------------
+
+
+def test_a_double_click_on_accepting_an_invitation_makes_one_account(
+    app, people, client_of, mailbox
+):
+    from fonds.auth.models import User
+    from tests.conftest import PASSWORD
+
+    admin = client_of("admin@example.nl")
+    for attempt in range(ROUNDS):
+        email = f"nieuw{attempt}@example.nl"
+        assert (
+            admin.post("/people/invite", data={"email": email, "role": "reviewer"}).status_code
+            == 302
+        )
+        link = mailbox.link_to(email, "/account/invitation/")
+        clients = [app.test_client() for _ in range(2)]
+        data = {"name": "Nieuw", "password": PASSWORD, "confirm": PASSWORD}
+        responses = at_once(*(partial(c.post, link, data=data) for c in clients))
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses[0] == 302 and statuses[1] in (302, 400, 409), statuses
+        for response in responses:
+            if response.status_code != 302:
+                assert "This invitation was already used. You can log in." in html.unescape(
+                    response.text
+                ) or "Deze uitnodiging is al gebruikt" in html.unescape(response.text)
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count(User.id)).where(User.email == email)) == 1

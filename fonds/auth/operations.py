@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from limits import parse_many
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -254,15 +255,22 @@ def invite(
     return invitation
 
 
+INVITATION_INVALID = _l("This invitation link is not valid. Copy the whole link from the e-mail.")
+INVITATION_USED = _l("This invitation was already used. You can log in.")
+INVITATION_EXPIRED = _l(
+    "This invitation has expired. Ask the person who invited you to send a new one."
+)
+
+
 def invitation_for(payload: dict) -> Invitation:
     """The invitation a link is for; raises InvitationError when it can no longer be used."""
     invitation = db.session.get(Invitation, payload.get("i"))
     if invitation is None or invitation.email != payload.get("e"):
-        raise InvitationError("invalid")
+        raise InvitationError(INVITATION_INVALID)
     if invitation.is_accepted:
-        raise InvitationError("used")
+        raise InvitationError(INVITATION_USED)
     if invitation.is_expired():
-        raise InvitationError("expired")
+        raise InvitationError(INVITATION_EXPIRED)
     return invitation
 
 
@@ -277,10 +285,12 @@ def accept_invitation(
     """Grant the invitation's role (and membership) to an existing account, or create the
     account with the name and password given. The address is verified by the link itself."""
     if invitation.is_accepted or invitation.is_expired():
-        raise InvitationError("used")
+        raise InvitationError(INVITATION_USED if invitation.is_accepted else INVITATION_EXPIRED)
     if user is None:
         if User.by_email(invitation.email) is not None:
-            raise InvitationError("log in")
+            raise InvitationError(
+                _l("You already have an account. Log in to accept the invitation.")
+            )
         user = User(
             email=invitation.email,
             name=name.strip(),
@@ -290,7 +300,12 @@ def accept_invitation(
         )
         db.session.add(user)
     elif user.email != invitation.email:
-        raise InvitationError("other account")
+        raise InvitationError(
+            _l(
+                "This invitation is for another e-mail address. Log out first. Then click the link "
+                "in the e-mail again."
+            )
+        )
     user.add_role(invitation.role)
     if invitation.organisation is not None and not user.belongs_to(invitation.organisation):
         db.session.add(Membership(user=user, organisation=invitation.organisation))

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from fonds.actions import Invalid, Stale, run
 from fonds.auth import bp
 from fonds.auth import operations as ops
 from fonds.auth.forms import (
@@ -293,20 +294,9 @@ def accept_invitation(token: str):
     try:
         invitation = ops.invitation_for(payload) if payload else None
         if invitation is None:
-            raise ops.InvitationError("invalid")
+            raise ops.InvitationError(ops.INVITATION_INVALID)
     except ops.InvitationError as error:
-        messages = {
-            "used": _("This invitation was already used. You can log in."),
-            "expired": _(
-                "This invitation has expired. Ask the person who invited you to send a new one."
-            ),
-        }
-        return link_problem(
-            messages.get(
-                str(error),
-                _("This invitation link is not valid. Copy the whole link from the e-mail."),
-            )
-        )
+        return link_problem(str(error))
 
     existing = User.by_email(invitation.email)
     if current_user.is_authenticated and current_user.email != invitation.email:
@@ -318,21 +308,36 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm() if existing is None else None
     if request.method == "POST":
         if existing is not None:
-            ops.accept_invitation(invitation, user=current_user)
-            db.session.commit()
+            refused = run(lambda: ops.accept_invitation(invitation, user=current_user))
+            if refused is not None:
+                # A second click, or another tab, accepted it a moment ago.
+                flash(str(refused), "info" if isinstance(refused, Stale) else "error")
+                return redirect(landing_page(current_user))
             flash(_("You have accepted the invitation."), "success")
             return redirect(landing_page(current_user))
-        if form.validate_on_submit():
-            user = ops.accept_invitation(
-                invitation,
-                name=form.name.data,
-                password=form.password.data,
-                locale=str(get_locale()),
+        made = []
+
+        def accept():
+            made.append(
+                ops.accept_invitation(
+                    invitation,
+                    name=form.name.data,
+                    password=form.password.data,
+                    locale=str(get_locale()),
+                )
             )
-            start_session(user)
-            db.session.commit()
+            start_session(made[0])
+
+        refused = run(accept, form=form)
+        if refused is None:
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(landing_page(user))
+            return redirect(landing_page(made[0]))
+        if not isinstance(refused, Invalid):
+            # Accepted at the same moment in another tab: the account exists now.
+            return link_problem(
+                str(refused) if not isinstance(refused, Stale) else str(ops.INVITATION_USED),
+                status=refused.status,
+            )
     return render_template("auth/accept_invitation.html", invitation=invitation, form=form)
 
 
