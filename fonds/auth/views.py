@@ -124,17 +124,24 @@ def register():
     if current_user.is_authenticated:
         return redirect(landing_page(current_user))
     form = RegistrationForm()
-    if form.validate_on_submit():
-        ops.register_applicant(
+    refused = run(
+        lambda: ops.register_applicant(
             name=form.name.data,
             email=form.email.data,
             password=form.password.data,
             organisation_name=form.organisation.data,
             locale=str(get_locale()),
-        )
-        db.session.commit()
+        ),
+        form=form,
+    )
+    if refused is None or isinstance(refused, Stale):
+        # A double click registers once: the second one lost the race for the address, and
+        # (as for any address that has an account) the page is the same.
         return redirect(url_for("auth.check_email"))
-    return render_template("auth/register.html", form=form)
+    if not isinstance(refused, Invalid):
+        form.form_errors.append(str(refused))
+    status = 200 if isinstance(refused, Invalid) else refused.status
+    return render_template("auth/register.html", form=form), status
 
 
 @bp.route("/check-email")
@@ -274,8 +281,10 @@ def reset_password(token: str):
         )
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        ops.set_password(user, form.password.data)
-        db.session.commit()
+        refused = run(lambda: ops.set_password(user, form.password.data))
+        if refused is not None:
+            form.form_errors.append(str(refused))
+            return render_template("auth/reset_password.html", form=form), refused.status
         if current_user.is_authenticated:
             logout_user()
         flash(_("Your new password is saved. You can log in now."), "success")
@@ -361,8 +370,10 @@ def mail_choice():
     if not form.validate_on_submit():
         return render_template("auth/overview.html", form=form), 422
     discreet = form.discreet_mail.data == "discreet"
-    ops.set_mail_choice(current_user, discreet=discreet)
-    db.session.commit()
+    refused = run(lambda: ops.set_mail_choice(current_user, discreet=discreet))
+    if refused is not None:
+        flash(str(refused), "error")
+        return render_template("auth/overview.html", form=form), refused.status
     if discreet:
         flash(_("Saved. We now e-mail you discreetly."), "success")
     else:
