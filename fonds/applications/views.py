@@ -33,6 +33,7 @@ from fonds.applications.steps import (
 from fonds.applications.workflow import TransitionRefused
 from fonds.columns import utcnow
 from fonds.extensions import db, login_manager
+from fonds.ids import parse_id
 from fonds.rounds.models import Round
 from fonds.rounds.views import load_round
 
@@ -76,7 +77,7 @@ def dashboard():
 def start():
     """Start a draft in an open round, for one of the person's organisations. GET asks which
     organisation (also where a visitor arrives after logging in from the round's page)."""
-    round_ = load_round(request.args.get("round_id", type=int))
+    round_ = load_round(request.args.get("round_id", type=parse_id) or 0)
     if not round_.is_open():
         flash(_("This round is closed. You can no longer start an application."), "error")
         return redirect(url_for("applications.dashboard"))
@@ -90,7 +91,7 @@ def start():
             "error",
         )
         return redirect(url_for("applications.dashboard"))
-    chosen_id = request.form.get("organisation_id", type=int)
+    chosen_id = request.form.get("organisation_id", type=parse_id)
     if request.method == "GET" or (chosen_id is None and len(organisations) > 1):
         return render_template(
             "applications/choose_organisation.html", round=round_, organisations=organisations

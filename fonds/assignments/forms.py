@@ -12,16 +12,16 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, ValidationError
 
 from fonds.applications.forms import DutchDateField
+from fonds.ids import parse_id
 from fonds.screening.forms import end_of_day, today
 
 DEFAULT_DAYS_TO_REVIEW = 21
 
 
 def optional_id(value) -> int | None:
-    """The id of a chosen option; None for the empty "choose" option."""
-    if value in (None, ""):
-        return None
-    return int(value)
+    """The id of a chosen option; None for the empty "choose" option and for anything that is
+    not an id (DataRequired then asks to choose someone)."""
+    return parse_id(value)
 
 
 def due_date_field():

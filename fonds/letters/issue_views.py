@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from fonds.applications.views import load_application
 from fonds.auth.models import Role
 from fonds.extensions import db
+from fonds.ids import parse_id
 from fonds.letters import bp
 from fonds.letters.context import addressee, by_post
 from fonds.letters.models import KIND_FOR_STATUS, Letter
@@ -76,7 +77,7 @@ def issue(application_id: int):
     application = load_application(application_id)
     replaces = None
     if request.values.get("replaces"):
-        replaces = db.session.get(Letter, request.values.get("replaces", type=int) or 0)
+        replaces = db.session.get(Letter, request.values.get("replaces", type=parse_id) or 0)
         if replaces is None:
             abort(404)
     note = request.form.get("note", "")

@@ -1,0 +1,100 @@
+"""Bad input is refused with a message or "not found", never a server error, and never stored as
+something else: ids too large for the database, malformed budget-line buttons, unsafe `next=`
+targets, implausible dates, unbounded texts, digits of other scripts and unknown choices."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from fonds.auth.models import Role
+from fonds.columns import utcnow
+from fonds.extensions import db
+from fonds.reviews.models import Review
+from tests.test_access import ROUTES
+
+HUGE_IDS = ["99999999999999999999", str(2**63), str(2**31)]
+
+
+@pytest.fixture
+def objects(make_user, make_organisation, make_round, make_application, make_review):
+    applicant = make_user("applicant@example.nl")
+    reviewer = make_user("reviewer@example.nl", roles=[Role.REVIEWER])
+    admin = make_user("admin@example.nl", roles=[Role.ADMIN])
+    organisation = make_organisation("Stichting Voorbeeld", members=[applicant])
+    round_ = make_round()
+    draft = make_application(round_, organisation)
+    sent = make_application(
+        round_, organisation, status="in_review", reference="FON-2026-0001", submitted_at=utcnow()
+    )
+    review = make_review(sent, reviewer, submitted=False, conflict=None)
+    return {
+        "applicant": applicant,
+        "reviewer": reviewer,
+        "admin": admin,
+        "organisation": organisation,
+        "round": round_,
+        "draft": draft,
+        "sent": sent,
+        "review": review,
+    }
+
+
+ID_ROUTES = sorted(
+    {(method, path) for method, path, _ in ROUTES if "{" in path or "999999" in path}
+)
+
+
+@pytest.mark.parametrize("huge", HUGE_IDS)
+@pytest.mark.parametrize("email", ["admin@example.nl", "applicant@example.nl"])
+def test_an_id_too_large_for_the_database_is_not_found(client_of, objects, email, huge):
+    """Every route with an id in its path, with an id above 32 and 64 bits: 404 (or 405 where
+    the path then matches only another route with other methods)."""
+    client = client_of(email)
+    for method, path in ID_ROUTES:
+        url = re.sub(r"\{[a-z]+\}|999999", huge, path.split("?")[0])
+        response = client.open(url, method=method, data={"x": "1"})
+        assert response.status_code in (404, 405), (method, url)
+
+
+@pytest.mark.parametrize("huge", HUGE_IDS)
+def test_a_round_id_too_large_in_the_query_is_not_found(client_of, objects, huge):
+    client = client_of("applicant@example.nl")
+    assert client.get(f"/applications/start?round_id={huge}").status_code == 404
+    assert client.post(f"/applications/start?round_id={huge}").status_code == 404
+    round_id = objects["round"].id
+    response = client.post(
+        f"/applications/start?round_id={round_id}", data={"organisation_id": huge}
+    )
+    assert response.status_code in (302, 404)
+
+
+@pytest.mark.parametrize("huge", HUGE_IDS)
+def test_ids_too_large_in_forms_are_refused_with_a_message(client_of, objects, huge):
+    """The pool's `user`, an assignment's `assign-<id>-reviewer`: "choose a reviewer"."""
+    client = client_of("admin@example.nl")
+    round_id, sent_id = objects["round"].id, objects["sent"].id
+    response = client.post(
+        f"/assignments/rounds/{round_id}/pool", data={"user": huge}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "Choose a reviewer to add." in response.text
+    response = client.post(
+        f"/assignments/applications/{sent_id}/assign",
+        data={f"assign-{sent_id}-reviewer": huge, f"assign-{sent_id}-due_date": "31-12-2030"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Choose a reviewer." in response.text
+    count = db.session.scalar(select(func.count()).where(Review.application_id == sent_id))
+    assert count == 1
+
+
+@pytest.mark.parametrize("huge", HUGE_IDS)
+def test_a_letter_to_replace_with_an_id_too_large_is_not_found(client_of, objects, huge):
+    client = client_of("admin@example.nl")
+    sent_id = objects["sent"].id
+    response = client.post(f"/letters/applications/{sent_id}/issue", data={"replaces": huge})
+    assert response.status_code == 404
