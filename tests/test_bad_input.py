@@ -98,3 +98,30 @@ def test_a_letter_to_replace_with_an_id_too_large_is_not_found(client_of, object
     sent_id = objects["sent"].id
     response = client.post(f"/letters/applications/{sent_id}/issue", data={"replaces": huge})
     assert response.status_code == 404
+
+
+# --- budget-line buttons ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("control", ["abc", "-1", "1_0", "", "٠", "99999999999999999999"])
+def test_a_malformed_remove_line_shows_the_step_again_with_everything_typed(
+    english, applicant, make_round, make_application, control
+):
+    application = make_application(make_round(), applicant[1], complete=False)
+    data = {
+        "start_date": "1-3-2027",
+        "end_date": "1-12-2027",
+        "amount_requested": "5.000",
+        "lines-0-category": "venue",
+        "lines-0-description": "Zaal in de wijk",
+        "lines-0-amount": "3.600",
+        "lines-1-category": "travel",
+        "lines-1-description": "Reizen",
+        "lines-1-amount": "300",
+        "remove_line": control,
+    }
+    response = english.post(f"/applications/{application.id}/steps/planning", data=data)
+    assert response.status_code == 200
+    assert 'value="Zaal in de wijk"' in response.text
+    assert 'value="Reizen"' in response.text
+    assert 'value="1-3-2027"' in response.text

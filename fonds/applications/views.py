@@ -3,6 +3,8 @@ the status page and withdrawing."""
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -243,15 +245,17 @@ def budget_line_buttons(step: str, formdata: MultiDict) -> MultiDict:
     """Add and remove budget lines without JavaScript: the buttons change the posted lines."""
     if step != "planning" or "remove_line" not in formdata:
         return formdata
-    remove = formdata.get("remove_line", type=int)
+    # The number of the line to remove; anything else (abc, -1, 1_0) removes nothing.
+    remove_text = formdata.get("remove_line", "")
+    remove = int(remove_text) if re.fullmatch(r"[0-9]{1,4}", remove_text) else None
     kept = MultiDict()
     for key, value in formdata.items(multi=True):
         if key.startswith("lines-"):
             index_text, _, rest = key[len("lines-") :].partition("-")
             index = int(index_text) if index_text.isdigit() else -1
-            if index == remove:
+            if remove is not None and index == remove:
                 continue
-            if index > remove:
+            if remove is not None and index > remove:
                 key = f"lines-{index - 1}-{rest}"
         if key != "remove_line":
             kept.add(key, value)
