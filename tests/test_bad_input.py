@@ -13,6 +13,7 @@ from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.reviews.models import Review
+from tests.conftest import PASSWORD
 from tests.test_access import ROUTES
 
 HUGE_IDS = ["99999999999999999999", str(2**63), str(2**31)]
@@ -125,3 +126,54 @@ def test_a_malformed_remove_line_shows_the_step_again_with_everything_typed(
     assert 'value="Zaal in de wijk"' in response.text
     assert 'value="Reizen"' in response.text
     assert 'value="1-3-2027"' in response.text
+
+
+# --- next= -----------------------------------------------------------------------------------
+
+UNSAFE_NEXT = [
+    "/applications/\r\nSet-Cookie: x=1",
+    "/account/%0d%0a",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/a\x00b",
+    "/a\x7fb",
+    "/a\u2028b",
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example",
+    " //evil.example",
+    "/" + "a" * 5000,
+]
+
+
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_an_unsafe_next_after_logging_in_goes_to_a_page_of_our_own(client, make_user, target):
+    make_user("fatima@example.nl")
+    response = client.post(
+        "/account/login",
+        query_string={"next": target},
+        data={"email": "fatima@example.nl", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/") and not location.startswith("//")
+    assert not any(ord(c) < 32 or ord(c) == 127 for c in location)
+    if target != "/account/%0d%0a":
+        assert "evil" not in location and len(location) < 2100
+
+
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_an_unsafe_next_on_the_language_switch_goes_to_a_page_of_our_own(client, target):
+    response = client.get("/language/en", query_string={"next": target})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/") and not location.startswith("//")
+    assert not any(ord(c) < 32 or ord(c) == 127 for c in location)
+    if target != "/account/%0d%0a":
+        assert "evil" not in location and len(location) < 2100
+
+
+def test_a_safe_next_is_still_followed(client):
+    response = client.get("/language/en", query_string={"next": "/rounds/1?x=é"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/rounds/1?x=")
