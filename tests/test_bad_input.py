@@ -5,6 +5,7 @@ targets, implausible dates, unbounded texts, digits of other scripts and unknown
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +16,11 @@ from fonds.extensions import db
 from fonds.reviews.models import Review
 from tests.conftest import PASSWORD
 from tests.test_access import ROUTES
+
+
+def in_a_month() -> str:
+    return (date.today() + timedelta(days=30)).strftime("%d-%m-%Y")
+
 
 HUGE_IDS = ["99999999999999999999", str(2**63), str(2**31)]
 
@@ -30,6 +36,9 @@ def objects(make_user, make_organisation, make_round, make_application, make_rev
     sent = make_application(
         round_, organisation, status="in_review", reference="FON-2026-0001", submitted_at=utcnow()
     )
+    submitted = make_application(
+        round_, organisation, status="submitted", reference="FON-2026-0002", submitted_at=utcnow()
+    )
     review = make_review(sent, reviewer, submitted=False, conflict=None)
     return {
         "applicant": applicant,
@@ -39,6 +48,7 @@ def objects(make_user, make_organisation, make_round, make_application, make_rev
         "round": round_,
         "draft": draft,
         "sent": sent,
+        "submitted": submitted,
         "review": review,
     }
 
@@ -84,7 +94,7 @@ def test_ids_too_large_in_forms_are_refused_with_a_message(client_of, objects, h
     assert "Choose a reviewer to add." in response.text
     response = client.post(
         f"/assignments/applications/{sent_id}/assign",
-        data={f"assign-{sent_id}-reviewer": huge, f"assign-{sent_id}-due_date": "31-12-2030"},
+        data={f"assign-{sent_id}-reviewer": huge, f"assign-{sent_id}-due_date": in_a_month()},
         follow_redirects=True,
     )
     assert response.status_code == 200
@@ -177,3 +187,94 @@ def test_a_safe_next_is_still_followed(client):
     response = client.get("/language/en", query_string={"next": "/rounds/1?x=é"})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/rounds/1?x=")
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def planning_step(start: str, end: str) -> dict:
+    return {
+        "start_date": start,
+        "end_date": end,
+        "amount_requested": "3.000",
+        "lines-0-category": "venue",
+        "lines-0-description": "Zaal in de wijk",
+        "lines-0-amount": "3.000",
+    }
+
+
+@pytest.mark.parametrize(
+    ("months", "start", "end", "field"),
+    [
+        (18, "01-11-9999", "30-11-9999", "start_date"),  # 1 month, the letter cannot be made
+        (24, "01-06-9999", "31-12-9999", "start_date"),  # the duration rule overflows
+        (24, "01-06-9999", "", "start_date"),
+        (18, "1-3-2027", "31-12-9999", "end_date"),
+        (18, "1-1-0001", "1-2-0001", "start_date"),
+        (18, "1-1-0099", "1-2-0099", "start_date"),
+    ],
+)
+def test_an_implausible_project_date_is_refused_and_the_step_keeps_what_was_typed(
+    english, applicant, make_round, make_application, months, start, end, field
+):
+    application = make_application(make_round(max_duration_months=months), applicant[1])
+    response = english.post(
+        f"/applications/{application.id}/steps/planning",
+        data={**planning_step(start, end), "next": "1"},
+    )
+    assert response.status_code == 422
+    assert "at most 5 years from today" in response.text or "Choose an end date" in response.text
+    assert f'value="{start}"' in response.text and 'value="Zaal in de wijk"' in response.text
+    assert re.search(rf'id="{field}-error"|aria-describedby="[^"]*{field}', response.text)
+    db.session.refresh(application)
+    assert application.start_date.year == 2027  # the saved dates stay
+
+
+def test_the_latest_plausible_dates_are_accepted_and_every_derived_date_is_computable(
+    english, applicant, make_round, make_application
+):
+    from dateutil.relativedelta import relativedelta
+
+    from fonds.applications.forms import latest_project_end, latest_project_start
+    from fonds.letters.context import report_deadline
+
+    start, end = latest_project_start(), latest_project_end()
+    assert start >= date.today() + relativedelta(years=5) - relativedelta(days=1)
+    assert report_deadline(end) is not None
+    application = make_application(make_round(max_duration_months=1), applicant[1])
+    finish = start + relativedelta(months=1)
+    response = english.post(
+        f"/applications/{application.id}/steps/planning",
+        data=planning_step(start.strftime("%d-%m-%Y"), finish.strftime("%d-%m-%Y")),
+    )
+    assert response.status_code == 302
+    db.session.refresh(application)
+    assert application.start_date == start
+
+
+@pytest.mark.parametrize("day", ["31-12-9999", "1-1-2099"])
+def test_a_review_due_date_or_an_answer_deadline_far_ahead_is_refused(client_of, objects, day):
+    client = client_of("admin@example.nl")
+    sent_id = objects["sent"].id
+    response = client.post(
+        f"/assignments/applications/{sent_id}/assign",
+        data={
+            f"assign-{sent_id}-reviewer": str(objects["admin"].id),
+            f"assign-{sent_id}-due_date": day,
+        },
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Choose a date at most a year from today" in response.text
+    submitted = objects["submitted"]
+    response = client.post(
+        f"/screening/{submitted.id}/request-info",
+        data={
+            "request_info-question": "Welke zaal?",
+            "request_info-steps": ["planning"],
+            "request_info-deadline": day,
+            "request_info-version": str(submitted.version),
+        },
+    )
+    assert response.status_code in (409, 422)
+    assert "Choose a date at most a year from today" in response.text

@@ -4,6 +4,7 @@ saved to the application, and what is still missing before the application can b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -205,6 +206,15 @@ def too_many_lines(form) -> str | None:
     return None
 
 
+def months_after(day: date, months: int) -> date:
+    """The day `months` later; the last day there is when that is beyond the calendar (a date
+    the planning form refuses, but a rule between fields must not fail on it)."""
+    try:
+        return day + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        return date.max
+
+
 def planning_problems(application: Application, form=None) -> dict[str, str]:
     """The rules between fields of the planning step (PRODUCT.md), as field -> message. They
     are checked when the person saves the step and on the check page, never while adding or
@@ -223,7 +233,7 @@ def planning_problems(application: Application, form=None) -> dict[str, str]:
     if start and end:
         if end <= start:
             problems["end_date"] = str(_l("The end date must be after the start date."))
-        elif end > start + relativedelta(months=round_.max_duration_months):
+        elif end > months_after(start, round_.max_duration_months):
             problems["end_date"] = str(
                 _l(
                     "Your project can last at most %(months)s months. Choose an earlier end date.",

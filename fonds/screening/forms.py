@@ -12,7 +12,7 @@ from wtforms import HiddenField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
-from fonds.applications.forms import DutchDateField
+from fonds.applications.forms import DutchDateField, within_a_year
 from fonds.applications.steps import BY_KEY, CHANGEABLE_STEPS
 from fonds.auth.forms import strip
 
@@ -70,7 +70,7 @@ class RequestInfoForm(ScreeningForm):
         _l("Answer at the latest on"),
         description=_l("The end of this day, Dutch time. For example 31-12-2027."),
         default=lambda: today() + timedelta(days=DEFAULT_DAYS_TO_ANSWER),
-        validators=[DataRequired(message=_l("Fill in a date like 31-12-2027."))],
+        validators=[DataRequired(message=_l("Fill in a date like 31-12-2027.")), within_a_year()],
     )
 
     def validate_deadline(self, field) -> None:
