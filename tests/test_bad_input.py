@@ -278,3 +278,105 @@ def test_a_review_due_date_or_an_answer_deadline_far_ahead_is_refused(client_of,
     )
     assert response.status_code in (409, 422)
     assert "Choose a date at most a year from today" in response.text
+
+
+# --- choices that were not offered -----------------------------------------------------------
+
+
+def test_a_conflict_declaration_with_an_unknown_choice_is_refused(client_of, objects):
+    client = client_of("reviewer@example.nl")
+    review = objects["review"]
+    response = client.post(f"/review/{review.id}/declare", data={"conflict": "maybe"})
+    assert response.status_code == 422
+    assert "Choose whether you have a conflict of interest." in response.text
+    db.session.refresh(review)
+    assert review.conflict is None and review.declared_at is None
+
+
+def test_a_score_or_advice_that_was_not_offered_is_refused(client_of, objects):
+    client = client_of("reviewer@example.nl")
+    review = objects["review"]
+    client.post(f"/review/{review.id}/declare", data={"conflict": "no"})
+    criterion = objects["sent"].round.criteria[0]
+    response = client.post(
+        f"/review/{review.id}",
+        data={f"score_{criterion.id}": "7", "recommendation": "maybe", "comment": "Goed."},
+    )
+    assert response.status_code == 422
+    assert "Choose a score from 1 to 5." in response.text
+    assert "Choose one of the advice options shown." in response.text
+    db.session.refresh(review)
+    assert review.recommendation is None and review.comment in (None, "")
+
+
+@pytest.mark.parametrize(
+    ("step", "data", "message"),
+    [
+        ("approach", {"focus": "everyone"}, "Choose who your project is mainly for."),
+        ("approach", {"communities": ["moroccan", "martian"]}, "Choose communities from the list."),
+        ("organisation", {"legal_form": "bv", "name": "X"}, "Choose the legal form"),
+        (
+            "planning",
+            {"lines-0-category": "yacht", "lines-0-description": "Boot", "lines-0-amount": "5"},
+            "Choose a category for this cost.",
+        ),
+    ],
+)
+def test_a_step_choice_that_was_not_offered_is_refused_and_not_saved(
+    english, applicant, make_round, make_application, step, data, message
+):
+    application = make_application(make_round(), applicant[1])
+    before = (application.focus, list(application.communities), application.budget_total)
+    response = english.post(f"/applications/{application.id}/steps/{step}", data=data)
+    assert response.status_code == 422
+    assert message in response.text
+    db.session.refresh(application)
+    assert (application.focus, list(application.communities), application.budget_total) == before
+    assert application.organisation.legal_form != "bv"
+
+
+def test_a_publication_consent_that_was_not_offered_is_refused(
+    english, applicant, make_round, make_application
+):
+    application = make_application(make_round(), applicant[1])
+    response = english.post(
+        f"/applications/{application.id}/submit",
+        data={"declared_truthful": "y", "declared_privacy": "y", "publication_consent": "maybe"},
+    )
+    assert response.status_code == 422
+    assert "Choose whether we may make your grant public: yes or no." in response.text
+    db.session.refresh(application)
+    assert application.status == "draft"
+
+
+def test_an_invitation_with_a_role_that_was_not_offered_is_refused(client_of, objects, mailbox):
+    client = client_of("admin@example.nl")
+    response = client.post(
+        "/people/invite",
+        data={"email": "new@example.nl", "role": "superuser"},
+        follow_redirects=True,
+    )
+    assert response.status_code in (200, 422)
+    assert "Choose a role." in response.text
+    assert not mailbox.to("new@example.nl")
+
+
+def test_a_proposed_decision_that_was_not_offered_is_refused(
+    client_of, objects, make_user, make_application, make_review
+):
+    sent = make_application(
+        objects["round"],
+        objects["organisation"],
+        status="reviewed",
+        reference="FON-2026-0003",
+        submitted_at=utcnow(),
+    )
+    for email in ("r1@example.nl", "r2@example.nl"):
+        make_review(sent, make_user(email, roles=[Role.REVIEWER]))
+    client = client_of("admin@example.nl")
+    response = client.post(
+        f"/decisions/{sent.id}/propose",
+        data={"outcome": "postpone", "motivation": "Goed plan.", "version": str(sent.version)},
+    )
+    assert response.status_code in (409, 422)
+    assert "Choose award or reject." in response.text

@@ -34,6 +34,7 @@ from wtforms.widgets import TextInput
 
 from fonds.applications.models import BUDGET_CATEGORIES, COMMUNITIES, FOCUS_LABELS
 from fonds.auth.forms import MaxCharacters, strip
+from fonds.fields import KnownChoice
 from fonds.money import MoneyField
 
 PERSONAL_DATA_WARNING = _l("Do not write names or other personal details of participants.")
@@ -162,7 +163,8 @@ class ApproachForm(FlaskForm):
             "see this."
         ),
         choices=[SelectChoice(key, label) for key, label in COMMUNITIES.items()],
-        validators=[Optional()],
+        validate_choice=False,
+        validators=[Optional(), KnownChoice(_l("Choose communities from the list."))],
     )
     community_other = StringField(
         _l("Other community"), filters=[strip], validators=[Optional(), MaxCharacters(200)]
@@ -170,7 +172,8 @@ class ApproachForm(FlaskForm):
     focus = RadioField(
         _l("Who is your project mainly for?"),
         choices=[SelectChoice(key.value, label) for key, label in FOCUS_LABELS.items()],
-        validators=[Optional()],
+        validate_choice=False,
+        validators=[Optional(), KnownChoice(_l("Choose who your project is mainly for."))],
     )
     # Next to a list of communities, a question about "the problem" reads as if the community
     # were the problem (dutch-review.md §5): the questions ask what should change instead.
@@ -224,7 +227,8 @@ class BudgetLineForm(Form):
         _l("Category"),
         choices=[SelectChoice("", _l("Choose a category"))]
         + [SelectChoice(key, label) for key, label in BUDGET_CATEGORIES.items()],
-        validators=[Optional()],
+        validate_choice=False,
+        validators=[Optional(), KnownChoice(_l("Choose a category for this cost."))],
     )
     description = StringField(
         _l("Description"), filters=[strip], validators=[Optional(), MaxCharacters(300)]
@@ -335,6 +339,10 @@ class SubmitForm(FlaskForm):
             SelectChoice("yes", _l("Yes, you may publish it")),
         ],
         default="no",  # no answer is a no
+        validate_choice=False,
+        validators=[
+            KnownChoice(_l("Choose whether we may make your grant public: yes or no.")),
+        ],
     )
 
     # Asked only in an Awb round (art. 2:14 Awb): may decisions reach the applicant through the

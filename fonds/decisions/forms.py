@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from fonds.auth.forms import strip
+from fonds.fields import KnownChoice
 from fonds.money import MoneyField
 from fonds.reviews.models import OUTCOME_LABELS, Outcome
 from fonds.screening.forms import ScreeningForm
@@ -19,7 +20,11 @@ class ProposeForm(ScreeningForm):
     outcome = RadioField(
         _l("Proposed decision"),
         choices=[SelectChoice(outcome.value, OUTCOME_LABELS[outcome]) for outcome in Outcome],
-        validators=[InputRequired(message=_l("Choose award or reject."))],
+        validate_choice=False,
+        validators=[
+            InputRequired(message=_l("Choose award or reject.")),
+            KnownChoice(_l("Choose award or reject.")),
+        ],
     )
     amount = MoneyField(
         _l("Amount to award"),

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional
 
 from fonds.auth.forms import MaxCharacters, strip
+from fonds.fields import KnownChoice
 from fonds.organisations.models import LEGAL_FORM_LABELS, LegalForm
 from fonds.organisations.validators import check_iban, check_kvk, check_phone, check_postcode
 
@@ -42,7 +43,11 @@ class OrganisationDetailsForm(FlaskForm):
     legal_form = RadioField(
         _l("Legal form"),
         choices=[SelectChoice(form.value, LEGAL_FORM_LABELS[form]) for form in LegalForm],
-        validators=[Optional()],
+        validate_choice=False,
+        validators=[
+            Optional(),
+            KnownChoice(_l("Choose the legal form of your organisation.")),
+        ],
     )
     kvk_number = text(
         _l("KvK number"), 20, _l("8 digits. Required for a foundation or association.")

@@ -12,12 +12,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from fonds.auth.forms import strip
+from fonds.fields import KnownChoice
 from fonds.reviews.models import RECOMMENDATION_LABELS
 from fonds.reviews.operations import ReviewInput, criterion_text, motivation_key, score_key
 from fonds.rounds.models import RubricCriterion
 
 NO_CONFLICT = "no"
 CONFLICT = "yes"
+
+
+CHOOSE_CONFLICT = _l("Choose whether you have a conflict of interest.")
 
 
 class DeclarationForm(FlaskForm):
@@ -32,7 +36,10 @@ class DeclarationForm(FlaskForm):
             SelectChoice(CONFLICT, _l("Yes, I have a conflict of interest")),
         ],
         validate_choice=False,
-        validators=[DataRequired(message=_l("Choose whether you have a conflict of interest."))],
+        validators=[
+            DataRequired(message=CHOOSE_CONFLICT),
+            KnownChoice(CHOOSE_CONFLICT),
+        ],
     )
     note = TextAreaField(
         _l("Note for the fund (optional)"),
@@ -99,7 +106,7 @@ def review_form(criteria: list[RubricCriterion], review=None, **kwargs) -> Revie
                 criterion_text(criterion, "name"),
                 choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
                 validate_choice=False,
-                validators=[Optional()],
+                validators=[Optional(), KnownChoice(_l("Choose a score from 1 to 5."))],
             ),
         )
         setattr(
@@ -116,7 +123,7 @@ def review_form(criteria: list[RubricCriterion], review=None, **kwargs) -> Revie
         _l("Your advice"),
         choices=[SelectChoice(key.value, label) for key, label in RECOMMENDATION_LABELS.items()],
         validate_choice=False,
-        validators=[Optional()],
+        validators=[Optional(), KnownChoice(_l("Choose one of the advice options shown."))],
     )
     Form.comment = TextAreaField(
         _l("General comment"),

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, ValidationError
 from fonds.applications.forms import DutchDateField, within_a_year
 from fonds.applications.steps import BY_KEY, CHANGEABLE_STEPS
 from fonds.auth.forms import strip
+from fonds.fields import KnownChoice
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEFAULT_DAYS_TO_ANSWER = 14
@@ -64,7 +65,11 @@ class RequestInfoForm(ScreeningForm):
     steps = SelectMultipleField(
         _l("Parts the applicant may change"),
         choices=[SelectChoice(key, BY_KEY[key].title) for key in CHANGEABLE_STEPS],
-        validators=[DataRequired(message=_l("Choose at least one part the applicant may change."))],
+        validate_choice=False,
+        validators=[
+            DataRequired(message=_l("Choose at least one part the applicant may change.")),
+            KnownChoice(_l("Choose the parts from the list.")),
+        ],
     )
     deadline = DutchDateField(
         _l("Answer at the latest on"),
