@@ -380,3 +380,72 @@ def test_a_proposed_decision_that_was_not_offered_is_refused(
     )
     assert response.status_code in (409, 422)
     assert "Choose award or reject." in response.text
+
+
+# --- digits of other scripts, signs and underscores ------------------------------------------
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("script", [ARABIC_INDIC, FULL_WIDTH])
+def test_kvk_phone_and_postcode_in_other_digits_are_stored_as_ascii_digits(
+    english, applicant, make_round, make_application, script
+):
+    application = make_application(make_round(), applicant[1], complete=False)
+    organisation = applicant[1]
+    data = {
+        "name": "Stichting Samen Sterk",
+        "legal_form": "stichting",
+        "kvk_number": "12345678".translate(script),
+        "postcode": "1234 AB".translate(script),
+        "contact_phone": "0612345678".translate(script),
+    }
+    response = english.post(f"/applications/{application.id}/steps/organisation", data=data)
+    assert response.status_code == 302
+    db.session.refresh(organisation)
+    assert organisation.kvk_number == "12345678"
+    assert organisation.contact_phone == "0612345678"
+    assert organisation.postcode == "1234 AB"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [(" 5 ", 5), ("５", 5), ("٥", 5), ("+5", None), ("1_000", None), ("1e3", None), ("-5", None)],
+)
+def test_counts_are_digits_only_and_other_scripts_are_read_as_digits(
+    english, applicant, make_round, make_application, typed, stored
+):
+    application = make_application(make_round(), applicant[1], complete=False)
+    response = english.post(
+        f"/applications/{application.id}/steps/reach",
+        data={"participants": typed, "sessions": typed},
+    )
+    db.session.refresh(application)
+    if stored is None:
+        assert response.status_code == 422
+        assert "Fill in a whole number with digits only, for example 40." in response.text
+        assert application.participants is None and application.sessions is None
+        assert f'value="{typed}"' in response.text
+    else:
+        assert response.status_code == 302
+        assert (application.participants, application.sessions) == (stored, stored)
+
+
+def test_an_amount_in_other_digits_is_read_as_digits(
+    english, applicant, make_round, make_application
+):
+    application = make_application(make_round(), applicant[1], complete=False)
+    response = english.post(
+        f"/applications/{application.id}/steps/planning",
+        data={
+            "amount_requested": "٣٠٠٠",
+            "lines-0-category": "venue",
+            "lines-0-description": "Zaal",
+            "lines-0-amount": "３０００",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(application)
+    assert str(application.amount_requested) == "3000.00"
+    assert str(application.budget_total) == "3000.00"

@@ -16,7 +16,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -36,6 +35,7 @@ from fonds.applications.models import BUDGET_CATEGORIES, COMMUNITIES, FOCUS_LABE
 from fonds.auth.forms import MaxCharacters, strip
 from fonds.fields import KnownChoice
 from fonds.money import MoneyField
+from fonds.rounds.forms import WholeNumberField
 
 PERSONAL_DATA_WARNING = _l("Do not write names or other personal details of participants.")
 
@@ -51,16 +51,16 @@ def long_text(label, limit: int = 3000, description=PERSONAL_DATA_WARNING):
 
 
 def whole_number(label, description=None, maximum: int = 100000):
-    return IntegerField(
+    return WholeNumberField(
         label,
         description=description,
+        message=_l("Fill in a whole number with digits only, for example 40."),
         validators=[
             Optional(),
             NumberRange(
                 min=1, max=maximum, message=_l("Fill in a whole number from 1 to %(max)s.")
             ),
         ],
-        render_kw={"inputmode": "numeric"},
     )
 
 
