@@ -449,3 +449,54 @@ def test_an_amount_in_other_digits_is_read_as_digits(
     db.session.refresh(application)
     assert str(application.amount_requested) == "3000.00"
     assert str(application.budget_total) == "3000.00"
+
+
+# --- bounded values --------------------------------------------------------------------------
+
+
+def test_a_huge_title_is_refused_with_its_length_and_not_kept_whole(
+    english, applicant, make_round, make_application
+):
+    application = make_application(make_round(), applicant[1])
+    huge = "x" * 2_000_000
+    response = english.post(
+        f"/applications/{application.id}/steps/project",
+        data={"title": huge, "summary": "Kort.", **{f"extra{n}": "y" for n in range(3000)}},
+    )
+    assert response.status_code == 422
+    assert "is too long. Use at most 200 characters. You now have 2000000." in response.text
+    db.session.refresh(application)
+    assert application.title == "Gesprekken in de moskee"
+    kept = application.pending_input["project"]
+    assert len(kept) <= 2000
+    assert sum(len(value) for _key, value in kept) < 100_000
+    assert ["summary", "Kort."] in [list(pair) for pair in kept]
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "data"),
+    [
+        ("/review/{review}/declare", "note", {"conflict": "yes"}),
+        ("/screening/{submitted}/request-info", "request_info-question", {}),
+        ("/screening/{submitted}/not-admissible", "not_admissible-reason", {}),
+    ],
+)
+def test_long_texts_of_staff_are_refused_with_their_limit(client_of, objects, url, field, data):
+    email = "reviewer@example.nl" if "review/" in url else "admin@example.nl"
+    client = client_of(email)
+    ids = {"review": objects["review"].id, "submitted": objects["submitted"].id}
+    prefix = field.split("-")[0] + "-" if "-" in field else ""
+    form = {
+        field: "x" * 20_000,
+        f"{prefix}version": str(objects["submitted"].version),
+        f"{prefix}steps": "planning",
+        f"{prefix}deadline": in_a_month(),
+        **data,
+    }
+    response = client.post(url.format(**ids), data=form)
+    assert response.status_code in (409, 422)
+    assert "Use at most" in response.text and "You now have 20000." in response.text
+    db.session.refresh(objects["review"])
+    db.session.refresh(objects["submitted"])
+    assert objects["review"].conflict is None
+    assert objects["submitted"].status == "submitted"

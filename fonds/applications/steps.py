@@ -110,12 +110,24 @@ def build_form(step: str, application: Application, formdata=None):
     return form
 
 
+# What is kept of values that cannot be saved yet: the longest text a step allows is 3,000
+# characters, so a value of more is refused anyway and only its beginning is kept; a step has
+# at most 500 budget lines of 3 fields.
+MAX_KEPT_CHARACTERS = 10000
+MAX_KEPT_VALUES = 2000
+
+
 def keep_pending(step: str, application: Application, formdata: MultiDict) -> None:
-    """Store typed values that could not be saved yet, so leaving the step loses nothing."""
+    """Store typed values that could not be saved yet, so leaving the step loses nothing. Each
+    value and their number are bounded, so a huge post is not stored whole."""
     pending = dict(application.pending_input or {})
-    pending[step] = [
-        (key, value) for key, values in formdata.lists() if key != "csrf_token" for value in values
+    kept = [
+        (key[:200], value[:MAX_KEPT_CHARACTERS])
+        for key, values in formdata.lists()
+        if key != "csrf_token"
+        for value in values
     ]
+    pending[step] = kept[:MAX_KEPT_VALUES]
     application.pending_input = pending
 
 

@@ -11,7 +11,7 @@ from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
-from fonds.auth.forms import strip
+from fonds.auth.forms import MaxCharacters, strip
 from fonds.fields import KnownChoice
 from fonds.reviews.models import RECOMMENDATION_LABELS
 from fonds.reviews.operations import ReviewInput, criterion_text, motivation_key, score_key
@@ -45,7 +45,7 @@ class DeclarationForm(FlaskForm):
         _l("Note for the fund (optional)"),
         description=_l("Only the fund reads this. You do not have to explain."),
         filters=[strip],
-        validators=[Optional()],
+        validators=[Optional(), MaxCharacters(2000)],
     )
 
     @property
@@ -116,7 +116,7 @@ def review_form(criteria: list[RubricCriterion], review=None, **kwargs) -> Revie
                 _l("Explanation of your score"),
                 description=_l("Required for a score of 1 or 2."),
                 filters=[strip],
-                validators=[Optional()],
+                validators=[Optional(), MaxCharacters(3000)],
             ),
         )
     Form.recommendation = RadioField(
@@ -129,7 +129,7 @@ def review_form(criteria: list[RubricCriterion], review=None, **kwargs) -> Revie
         _l("General comment"),
         description=_l("Your main points. Do not write personal data about participants."),
         filters=[strip],
-        validators=[Optional()],
+        validators=[Optional(), MaxCharacters(5000)],
     )
     form = Form(**kwargs)
     if review is not None and not form.is_submitted():

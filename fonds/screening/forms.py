@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from fonds.applications.forms import DutchDateField, within_a_year
 from fonds.applications.steps import BY_KEY, CHANGEABLE_STEPS
-from fonds.auth.forms import strip
+from fonds.auth.forms import MaxCharacters, strip
 from fonds.fields import KnownChoice
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -47,7 +47,7 @@ class NotAdmissibleForm(ScreeningForm):
             "name people or give personal details."
         ),
         filters=[strip],
-        validators=[DataRequired(message=NOT_ADMISSIBLE_REASON)],
+        validators=[DataRequired(message=NOT_ADMISSIBLE_REASON), MaxCharacters(5000)],
     )
 
 
@@ -60,7 +60,10 @@ class RequestInfoForm(ScreeningForm):
             "not handle your application.’"
         ),
         filters=[strip],
-        validators=[DataRequired(message=_l("Write the question for the applicant."))],
+        validators=[
+            DataRequired(message=_l("Write the question for the applicant.")),
+            MaxCharacters(5000),
+        ],
     )
     steps = SelectMultipleField(
         _l("Parts the applicant may change"),
