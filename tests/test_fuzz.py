@@ -16,7 +16,7 @@ from fonds.extensions import db
 from tests import files
 from tests.page_forms import read_page
 from tests.test_access import LOGIN, ROUTES
-from tests.test_bad_input import objects  # noqa: F401 - the fixture
+from tests.test_bad_input import objects as _objects  # noqa: F401 - the fixture `objects`
 
 # Each field alone gets these (the other fields keep what the page shows) ...
 PER_FIELD = ["99999999999999999999", "maybe", "x" * 10_000]
