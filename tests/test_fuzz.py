@@ -16,7 +16,7 @@ from fonds.extensions import db
 from tests import files
 from tests.page_forms import read_page
 from tests.test_access import LOGIN, ROUTES
-from tests.test_bad_input import objects as _objects  # noqa: F401 - the fixture `objects`
+from tests.test_bad_input import objects  # noqa: F401 - the fixture
 
 # Each field alone gets these (the other fields keep what the page shows) ...
 PER_FIELD = ["99999999999999999999", "maybe", "x" * 10_000]
@@ -124,7 +124,13 @@ def csrf_token(client) -> str:
 
 @pytest.mark.parametrize("role", ["applicant", "reviewer", "admin"])
 def test_malformed_posts_never_give_a_server_error_nor_half_save(
-    app, client_of, objects, make_application, make_review, make_user, role
+    app,
+    client_of,
+    objects,  # noqa: F811 - the fixture imported above
+    make_application,
+    make_review,
+    make_user,
+    role,
 ):
     from fonds.auth.models import Role
     from fonds.columns import utcnow
