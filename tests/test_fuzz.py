@@ -102,6 +102,9 @@ def fields_of(client, paths: dict[str, str]) -> dict[str, list[tuple[str, str]]]
                 action = form.action.split("?")[0] or path
                 values = found.setdefault(action, [])
                 values.extend(v for v in form.values if v not in values)
+                # The buttons' names too (remove_line, action, ...): they are input as well.
+                pressed = [(button.name, button.value) for button in form.buttons if button.name]
+                values.extend(v for v in pressed if v not in values)
     return found
 
 
