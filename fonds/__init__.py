@@ -46,6 +46,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    from fonds.ids import IdConverter
+
+    # Before the blueprints: every <int:...> id in a route is bounded to what the database holds.
+    app.url_map.converters["int"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)

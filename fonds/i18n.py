@@ -21,9 +21,17 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+# A `next` longer than this is not a page of ours (and would make a Location header too long).
+MAX_NEXT_LENGTH = 2000
+
+
 def safe_next(target: str | None, fallback: str) -> str:
-    """A redirect target from user input: only a path on this site, never another host."""
-    if not target:
+    """A redirect target from user input: only a path on this site, never another host, and
+    never a control or line-break character (a header cannot hold them, and browsers drop tabs
+    and newlines, so "/<tab>/host" would lead to another host)."""
+    if not target or len(target) > MAX_NEXT_LENGTH:
+        return fallback
+    if any(not character.isprintable() for character in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -12,6 +12,8 @@ from wtforms import Field
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
+from fonds.fields import ascii_digits
+
 CENTS = Decimal("0.01")
 # A Numeric(12, 2) column holds at most ten digits before the decimal mark.
 WHOLE_DIGITS = 10
@@ -49,7 +51,7 @@ def parse_money(text: str) -> Decimal:
     followed by three digits groups thousands (Dutch "12.500"); a lone comma followed by three
     digits ("1,234") could mean either, so it is refused rather than guessed.
     """
-    value = CURRENCY.sub("", SPACES.sub(" ", text or "").strip()).strip()
+    value = CURRENCY.sub("", SPACES.sub(" ", ascii_digits(text or "")).strip()).strip()
     value = re.sub(r"[,.]-{1,2}$", "", value)  # Dutch shorthand for whole euros: "12.500,-"
     if value.startswith(MINUS):
         raise MoneyError(NEGATIVE)

@@ -108,7 +108,12 @@ def test_a_draft_continues_on_another_device(
             "community_other",
             "Tick &#39;Other&#39; as well, or leave this field empty.",
         ),
-        ("reach", {"participants": "veertig"}, "participants", "Not a valid integer value."),
+        (
+            "reach",
+            {"participants": "veertig"},
+            "participants",
+            "Fill in a whole number with digits only, for example 40.",
+        ),
         (
             "reach",
             {"participants": "0"},

@@ -58,7 +58,7 @@ def test_member_saves_details_in_their_normal_form(english, organisation):
             "contact_email",
             "Enter an e-mail address like name@example.nl.",
         ),
-        ({"legal_form": "bv"}, "legal_form", "Not a valid choice."),
+        ({"legal_form": "bv"}, "legal_form", "Choose the legal form of your organisation."),
     ],
 )
 def test_details_errors_keep_what_was_typed(english, organisation, changes, field, message):

@@ -75,7 +75,8 @@ TOO_LARGE = "This amount is too large. Check the number of digits."
         ("1e5", INVALID),
         ("NaN", INVALID),
         ("+5", INVALID),
-        ("\u0661\u0662", INVALID),  # Arabic-Indic digits
+        # Arabic-Indic digits are read as 0-9 (README), so this is 12500,501: too many cents.
+        ("\u0661\u0662\u0665\u0660\u0660,\u0665\u0660\u0661", CENTS),
         ("1,234", UNCLEAR),  # English 1234, or Dutch 1,234 with three decimals?
         ("12,500", UNCLEAR),
         ("12500,501", CENTS),

@@ -3,6 +3,10 @@ form; whether everything needed is there is checked when sending (steps.missing_
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -12,7 +16,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -30,7 +33,9 @@ from wtforms.widgets import TextInput
 
 from fonds.applications.models import BUDGET_CATEGORIES, COMMUNITIES, FOCUS_LABELS
 from fonds.auth.forms import MaxCharacters, strip
+from fonds.fields import KnownChoice
 from fonds.money import MoneyField
+from fonds.rounds.forms import WholeNumberField
 
 PERSONAL_DATA_WARNING = _l("Do not write names or other personal details of participants.")
 
@@ -46,16 +51,16 @@ def long_text(label, limit: int = 3000, description=PERSONAL_DATA_WARNING):
 
 
 def whole_number(label, description=None, maximum: int = 100000):
-    return IntegerField(
+    return WholeNumberField(
         label,
         description=description,
+        message=_l("Fill in a whole number with digits only, for example 40."),
         validators=[
             Optional(),
             NumberRange(
                 min=1, max=maximum, message=_l("Fill in a whole number from 1 to %(max)s.")
             ),
         ],
-        render_kw={"inputmode": "numeric"},
     )
 
 
@@ -73,6 +78,69 @@ class DutchDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(_l("Fill in a date like 31-12-2027.")) from error
+
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# A project starts within PROJECT_START_YEARS from today and ends within PROJECT_END_YEARS (a
+# round allows at most 120 months), so every date derived from them (the report date in the
+# letter, its public holidays) can be computed. Nothing before EARLIEST_DATE is a project date.
+PROJECT_START_YEARS = 5
+PROJECT_END_YEARS = 15
+EARLIEST_DATE = date(2000, 1, 1)
+# A review's due date and an answer's deadline lie within a year.
+DEADLINE_DAYS = 366
+
+
+def dutch_today() -> date:
+    return datetime.now(AMSTERDAM).date()
+
+
+def latest_project_start() -> date:
+    return dutch_today() + relativedelta(years=PROJECT_START_YEARS)
+
+
+def latest_project_end() -> date:
+    return dutch_today() + relativedelta(years=PROJECT_END_YEARS)
+
+
+def latest_deadline() -> date:
+    return dutch_today() + timedelta(days=DEADLINE_DAYS)
+
+
+def typed_date(day: date) -> str:
+    return f"{day.day}-{day.month}-{day.year}"
+
+
+class DateWithin:
+    """A date from `earliest` to `latest` (callables: "today" is the day of the request). The
+    message is lazy text with %(earliest)s, %(latest)s and %(example)s."""
+
+    def __init__(self, earliest, latest, message, example=None) -> None:
+        self.earliest, self.latest, self.message = earliest, latest, message
+        self.example = example or (lambda: dutch_today().replace(day=1) + relativedelta(months=1))
+
+    def __call__(self, form, field) -> None:
+        if field.data is None:
+            return
+        first, last = self.earliest(), self.latest()
+        if not first <= field.data <= last:
+            raise ValidationError(
+                str(self.message)
+                % {
+                    "earliest": typed_date(first),
+                    "latest": typed_date(last),
+                    "example": typed_date(self.example()),
+                }
+            )
+
+
+def within_a_year() -> DateWithin:
+    """For a due date or a deadline: after today is checked by the form, at most a year on."""
+    return DateWithin(
+        lambda: date.min,
+        latest_deadline,
+        _l("Choose a date at most a year from today: %(latest)s at the latest."),
+    )
 
 
 class ProjectForm(FlaskForm):
@@ -95,7 +163,8 @@ class ApproachForm(FlaskForm):
             "see this."
         ),
         choices=[SelectChoice(key, label) for key, label in COMMUNITIES.items()],
-        validators=[Optional()],
+        validate_choice=False,
+        validators=[Optional(), KnownChoice(_l("Choose communities from the list."))],
     )
     community_other = StringField(
         _l("Other community"), filters=[strip], validators=[Optional(), MaxCharacters(200)]
@@ -103,7 +172,8 @@ class ApproachForm(FlaskForm):
     focus = RadioField(
         _l("Who is your project mainly for?"),
         choices=[SelectChoice(key.value, label) for key, label in FOCUS_LABELS.items()],
-        validators=[Optional()],
+        validate_choice=False,
+        validators=[Optional(), KnownChoice(_l("Choose who your project is mainly for."))],
     )
     # Next to a list of communities, a question about "the problem" reads as if the community
     # were the problem (dutch-review.md §5): the questions ask what should change instead.
@@ -157,7 +227,8 @@ class BudgetLineForm(Form):
         _l("Category"),
         choices=[SelectChoice("", _l("Choose a category"))]
         + [SelectChoice(key, label) for key, label in BUDGET_CATEGORIES.items()],
-        validators=[Optional()],
+        validate_choice=False,
+        validators=[Optional(), KnownChoice(_l("Choose a category for this cost."))],
     )
     description = StringField(
         _l("Description"), filters=[strip], validators=[Optional(), MaxCharacters(300)]
@@ -193,10 +264,32 @@ class BudgetLineForm(Form):
 
 class PlanningForm(FlaskForm):
     start_date = DutchDateField(
-        _l("Start date"), description=_l("For example 1-3-2027."), validators=[Optional()]
+        _l("Start date"),
+        description=_l("For example 1-3-2027."),
+        validators=[
+            Optional(),
+            DateWithin(
+                lambda: EARLIEST_DATE,
+                latest_project_start,
+                _l(
+                    "A project starts at most 5 years from today. Choose a start date from "
+                    "%(earliest)s to %(latest)s, for example %(example)s."
+                ),
+            ),
+        ],
     )
     end_date = DutchDateField(
-        _l("End date"), description=_l("For example 31-12-2027."), validators=[Optional()]
+        _l("End date"),
+        description=_l("For example 31-12-2027."),
+        validators=[
+            Optional(),
+            DateWithin(
+                lambda: EARLIEST_DATE,
+                latest_project_end,
+                _l("Choose an end date from %(earliest)s to %(latest)s, for example %(example)s."),
+                example=lambda: dutch_today().replace(day=1) + relativedelta(years=1, days=-1),
+            ),
+        ],
     )
     # Read up to 500 lines, so that more than MAX_BUDGET_LINES typed are refused with a message
     # and kept instead of being cut off without a word (steps.too_many_lines).
@@ -246,6 +339,10 @@ class SubmitForm(FlaskForm):
             SelectChoice("yes", _l("Yes, you may publish it")),
         ],
         default="no",  # no answer is a no
+        validate_choice=False,
+        validators=[
+            KnownChoice(_l("Choose whether we may make your grant public: yes or no.")),
+        ],
     )
 
     # Asked only in an Awb round (art. 2:14 Awb): may decisions reach the applicant through the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache
 
@@ -154,12 +155,24 @@ def changed_meanwhile(step: str, application: Application, form) -> list[tuple[s
 NOT_KEPT = frozenset({"csrf_token", "rescue_token", "version", "shown"})
 
 
+# What is kept of values that cannot be saved yet: the longest text a step allows is 3,000
+# characters, so a value of more is refused anyway and only its beginning is kept; a step has
+# at most 500 budget lines of 3 fields.
+MAX_KEPT_CHARACTERS = 10000
+MAX_KEPT_VALUES = 2000
+
+
 def keep_pending(step: str, application: Application, formdata: MultiDict) -> None:
-    """Store typed values that could not be saved yet, so leaving the step loses nothing."""
+    """Store typed values that could not be saved yet, so leaving the step loses nothing. Each
+    value and their number are bounded, so a huge post is not stored whole."""
     pending = dict(application.pending_input or {})
-    pending[step] = [
-        (key, value) for key, values in formdata.lists() if key not in NOT_KEPT for value in values
+    kept = [
+        (key[:200], value[:MAX_KEPT_CHARACTERS])
+        for key, values in formdata.lists()
+        if key not in NOT_KEPT
+        for value in values
     ]
+    pending[step] = kept[:MAX_KEPT_VALUES]
     application.pending_input = pending
 
 
@@ -250,6 +263,15 @@ def too_many_lines(form) -> str | None:
     return None
 
 
+def months_after(day: date, months: int) -> date:
+    """The day `months` later; the last day there is when that is beyond the calendar (a date
+    the planning form refuses, but a rule between fields must not fail on it)."""
+    try:
+        return day + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        return date.max
+
+
 def planning_problems(application: Application, form=None) -> dict[str, str]:
     """The rules between fields of the planning step (PRODUCT.md), as field -> message. They
     are checked when the person saves the step and on the check page, never while adding or
@@ -268,7 +290,7 @@ def planning_problems(application: Application, form=None) -> dict[str, str]:
     if start and end:
         if end <= start:
             problems["end_date"] = str(_l("The end date must be after the start date."))
-        elif end > start + relativedelta(months=round_.max_duration_months):
+        elif end > months_after(start, round_.max_duration_months):
             problems["end_date"] = str(
                 _l(
                     "Your project can last at most %(months)s months. Choose an earlier end date.",

@@ -3,6 +3,8 @@ the status page and withdrawing."""
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -35,6 +37,7 @@ from fonds.applications.steps import (
 )
 from fonds.columns import utcnow
 from fonds.extensions import db, login_manager
+from fonds.ids import parse_id
 from fonds.pages.errors import csrf_error
 from fonds.rounds.models import Round
 from fonds.rounds.views import load_round
@@ -79,7 +82,7 @@ def dashboard():
 def start():
     """Start a draft in an open round, for one of the person's organisations. GET asks which
     organisation (also where a visitor arrives after logging in from the round's page)."""
-    round_ = load_round(request.args.get("round_id", type=int))
+    round_ = load_round(request.args.get("round_id", type=parse_id) or 0)
     if not round_.is_open():
         flash(_("This round is closed. You can no longer start an application."), "error")
         return redirect(url_for("applications.dashboard"))
@@ -93,7 +96,7 @@ def start():
             "error",
         )
         return redirect(url_for("applications.dashboard"))
-    chosen_id = request.form.get("organisation_id", type=int)
+    chosen_id = request.form.get("organisation_id", type=parse_id)
     if request.method == "GET" or (chosen_id is None and len(organisations) > 1):
         return render_template(
             "applications/choose_organisation.html", round=round_, organisations=organisations
@@ -286,15 +289,17 @@ def budget_line_buttons(step: str, formdata: MultiDict) -> MultiDict:
     """Add and remove budget lines without JavaScript: the buttons change the posted lines."""
     if step != "planning" or "remove_line" not in formdata:
         return formdata
-    remove = formdata.get("remove_line", type=int)
+    # The number of the line to remove; anything else (abc, -1, 1_0) removes nothing.
+    remove_text = formdata.get("remove_line", "")
+    remove = int(remove_text) if re.fullmatch(r"[0-9]{1,4}", remove_text) else None
     kept = MultiDict()
     for key, value in formdata.items(multi=True):
         if key.startswith("lines-"):
             index_text, _, rest = key[len("lines-") :].partition("-")
             index = int(index_text) if index_text.isdigit() else -1
-            if index == remove:
+            if remove is not None and index == remove:
                 continue
-            if index > remove:
+            if remove is not None and index > remove:
                 key = f"lines-{index - 1}-{rest}"
         if key != "remove_line":
             kept.add(key, value)

@@ -11,17 +11,17 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import DataRequired, ValidationError
 
-from fonds.applications.forms import DutchDateField
+from fonds.applications.forms import DutchDateField, within_a_year
+from fonds.ids import parse_id
 from fonds.screening.forms import end_of_day, today
 
 DEFAULT_DAYS_TO_REVIEW = 21
 
 
 def optional_id(value) -> int | None:
-    """The id of a chosen option; None for the empty "choose" option."""
-    if value in (None, ""):
-        return None
-    return int(value)
+    """The id of a chosen option; None for the empty "choose" option and for anything that is
+    not an id (DataRequired then asks to choose someone)."""
+    return parse_id(value)
 
 
 def due_date_field():
@@ -29,7 +29,10 @@ def due_date_field():
         _l("Review due on"),
         description=_l("The end of this day, Dutch time. For example 31-12-2027."),
         default=lambda: today() + timedelta(days=DEFAULT_DAYS_TO_REVIEW),
-        validators=[DataRequired(message=_l("Fill in a due date like 31-12-2027."))],
+        validators=[
+            DataRequired(message=_l("Fill in a due date like 31-12-2027.")),
+            within_a_year(),
+        ],
     )
 
 

@@ -18,6 +18,7 @@ from wtforms.validators import (
 )
 
 from fonds.auth.models import Role
+from fonds.fields import KnownChoice
 
 EMAIL_MESSAGE = _l("Enter an e-mail address like name@example.nl.")
 
@@ -165,7 +166,8 @@ class InviteStaffForm(FlaskForm):
             SelectChoice(Role.REVIEWER.value, _l("Reviewer")),
             SelectChoice(Role.ADMIN.value, _l("Administrator")),
         ],
-        validators=[InputRequired(message=_l("Choose a role."))],
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose a role.")), KnownChoice(_l("Choose a role."))],
     )
 
 

@@ -9,7 +9,8 @@ from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from fonds.auth.forms import strip
+from fonds.auth.forms import MaxCharacters, strip
+from fonds.fields import KnownChoice
 from fonds.money import MoneyField
 from fonds.reviews.models import OUTCOME_LABELS, Outcome
 from fonds.screening.forms import ScreeningForm
@@ -19,7 +20,11 @@ class ProposeForm(ScreeningForm):
     outcome = RadioField(
         _l("Proposed decision"),
         choices=[SelectChoice(outcome.value, OUTCOME_LABELS[outcome]) for outcome in Outcome],
-        validators=[InputRequired(message=_l("Choose award or reject."))],
+        validate_choice=False,
+        validators=[
+            InputRequired(message=_l("Choose award or reject.")),
+            KnownChoice(_l("Choose award or reject.")),
+        ],
     )
     amount = MoneyField(
         _l("Amount to award"),
@@ -35,6 +40,7 @@ class ProposeForm(ScreeningForm):
             "the decision letter. Write in plain language."
         ),
         filters=[strip],
+        validators=[MaxCharacters(2000)],
         render_kw={"rows": 3},
     )
     motivation = TextAreaField(
@@ -44,7 +50,10 @@ class ProposeForm(ScreeningForm):
             "language. Do not name people or give personal details."
         ),
         filters=[strip],
-        validators=[DataRequired(message=_l("Give the motivation for the decision."))],
+        validators=[
+            DataRequired(message=_l("Give the motivation for the decision.")),
+            MaxCharacters(10000),
+        ],
     )
 
     def __init__(self, *args, requested=None, **kwargs) -> None:
@@ -148,5 +157,8 @@ class SendBackForm(ScreeningForm):
         _l("Why do you send it back?"),
         description=_l("Your colleague reads this. The applicant does not."),
         filters=[strip],
-        validators=[DataRequired(message=_l("Give the reason why you send the proposal back."))],
+        validators=[
+            DataRequired(message=_l("Give the reason why you send the proposal back.")),
+            MaxCharacters(5000),
+        ],
     )

@@ -12,6 +12,7 @@ from fonds.applications.operations import record_view
 from fonds.applications.views import load_application
 from fonds.auth.models import Role
 from fonds.extensions import db
+from fonds.ids import parse_id
 from fonds.letters import bp
 from fonds.letters.context import addressee, by_post
 from fonds.letters.models import KIND_FOR_STATUS, Letter
@@ -81,7 +82,7 @@ def issue(application_id: int):
         return redirect(back_to(application))
     replaces = None
     if request.values.get("replaces"):
-        replaces = db.session.get(Letter, request.values.get("replaces", type=int) or 0)
+        replaces = db.session.get(Letter, request.values.get("replaces", type=parse_id) or 0)
         if replaces is None:
             abort(404)
     note = request.form.get("note", "")

@@ -9,15 +9,24 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional
 
 from fonds.auth.forms import MaxCharacters, strip
+from fonds.fields import KnownChoice, number_text
 from fonds.organisations.models import LEGAL_FORM_LABELS, LegalForm
 from fonds.organisations.validators import check_iban, check_kvk, check_phone, check_postcode
 
 
-def text(label, max_length: int, description=None, autocomplete: str | None = None):
+def text(
+    label,
+    max_length: int,
+    description=None,
+    autocomplete: str | None = None,
+    *,
+    number: bool = False,
+):
+    """A text box; `number` for number-like text, whose digits are stored as 0-9."""
     return StringField(
         label,
         description=description,
-        filters=[strip],
+        filters=[number_text if number else strip],
         validators=[
             Optional(),
             MaxCharacters(max_length),
@@ -42,10 +51,14 @@ class OrganisationDetailsForm(FlaskForm):
     legal_form = RadioField(
         _l("Legal form"),
         choices=[SelectChoice(form.value, LEGAL_FORM_LABELS[form]) for form in LegalForm],
-        validators=[Optional()],
+        validate_choice=False,
+        validators=[
+            Optional(),
+            KnownChoice(_l("Choose the legal form of your organisation.")),
+        ],
     )
     kvk_number = text(
-        _l("KvK number"), 20, _l("8 digits. Required for a foundation or association.")
+        _l("KvK number"), 20, _l("8 digits. Required for a foundation or association."), number=True
     )
     host_organisation = text(
         _l("Host organisation"),
@@ -56,9 +69,14 @@ class OrganisationDetailsForm(FlaskForm):
         ),
     )
     street = text(_l("Street and house number"), 200, autocomplete="street-address")
-    postcode = text(_l("Postcode"), 10, _l("For example 1234 AB."), "postal-code")
+    postcode = text(_l("Postcode"), 10, _l("For example 1234 AB."), "postal-code", number=True)
     city = text(_l("Town or city"), 100, autocomplete="address-level2")
-    iban = text(_l("IBAN (bank account number)"), 42, _l("For example NL91 ABNA 0417 1643 00."))
+    iban = text(
+        _l("IBAN (bank account number)"),
+        42,
+        _l("For example NL91 ABNA 0417 1643 00."),
+        number=True,
+    )
     account_holder = text(_l("Name of the account holder"), 200)
     contact_name = text(_l("Name of the contact person"), 200, autocomplete="name")
     contact_email = EmailField(
@@ -74,7 +92,9 @@ class OrganisationDetailsForm(FlaskForm):
         ],
         render_kw={"autocomplete": "email"},
     )
-    contact_phone = text(_l("Phone number of the contact person"), 30, autocomplete="tel")
+    contact_phone = text(
+        _l("Phone number of the contact person"), 30, autocomplete="tel", number=True
+    )
 
     def validate_kvk_number(self, field):
         check_kvk(self, field)

@@ -11,13 +11,17 @@ from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
-from fonds.auth.forms import strip
+from fonds.auth.forms import MaxCharacters, strip
+from fonds.fields import KnownChoice
 from fonds.reviews.models import RECOMMENDATION_LABELS
 from fonds.reviews.operations import ReviewInput, criterion_text, motivation_key, score_key
 from fonds.rounds.models import RubricCriterion
 
 NO_CONFLICT = "no"
 CONFLICT = "yes"
+
+
+CHOOSE_CONFLICT = _l("Choose whether you have a conflict of interest.")
 
 
 class DeclarationForm(FlaskForm):
@@ -32,13 +36,16 @@ class DeclarationForm(FlaskForm):
             SelectChoice(CONFLICT, _l("Yes, I have a conflict of interest")),
         ],
         validate_choice=False,
-        validators=[DataRequired(message=_l("Choose whether you have a conflict of interest."))],
+        validators=[
+            DataRequired(message=CHOOSE_CONFLICT),
+            KnownChoice(CHOOSE_CONFLICT),
+        ],
     )
     note = TextAreaField(
         _l("Note for the fund (optional)"),
         description=_l("Only the fund reads this. You do not have to explain."),
         filters=[strip],
-        validators=[Optional()],
+        validators=[Optional(), MaxCharacters(2000)],
     )
 
     @property
@@ -99,7 +106,7 @@ def review_form(criteria: list[RubricCriterion], review=None, **kwargs) -> Revie
                 criterion_text(criterion, "name"),
                 choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
                 validate_choice=False,
-                validators=[Optional()],
+                validators=[Optional(), KnownChoice(_l("Choose a score from 1 to 5."))],
             ),
         )
         setattr(
@@ -109,20 +116,20 @@ def review_form(criteria: list[RubricCriterion], review=None, **kwargs) -> Revie
                 _l("Explanation of your score"),
                 description=_l("Required for a score of 1 or 2."),
                 filters=[strip],
-                validators=[Optional()],
+                validators=[Optional(), MaxCharacters(3000)],
             ),
         )
     Form.recommendation = RadioField(
         _l("Your advice"),
         choices=[SelectChoice(key.value, label) for key, label in RECOMMENDATION_LABELS.items()],
         validate_choice=False,
-        validators=[Optional()],
+        validators=[Optional(), KnownChoice(_l("Choose one of the advice options shown."))],
     )
     Form.comment = TextAreaField(
         _l("General comment"),
         description=_l("Your main points. Do not write personal data about participants."),
         filters=[strip],
-        validators=[Optional()],
+        validators=[Optional(), MaxCharacters(5000)],
     )
     form = Form(**kwargs)
     if review is not None and not form.is_submitted():

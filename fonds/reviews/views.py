@@ -189,8 +189,8 @@ def save(review_id: int):
     review = load_review(review_id)
     criteria = review.application.round.criteria
     form = review_form(criteria)
-    if not form.validate_on_submit():  # only the CSRF token can fail here
-        return render_review(review, 400, form=form)
+    if not form.validate_on_submit():  # the CSRF token, or a choice that was not offered
+        return render_review(review, 400 if "csrf_token" in form.errors else 422, form=form)
     data = form.review_input(criteria)
     submitting = request.form.get("action") == "submit"
     errors = {}

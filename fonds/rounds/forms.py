@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import DateTimeLocalInput, TextInput
 
+from fonds.fields import ascii_digits
 from fonds.money import MoneyField
 from fonds.rounds.models import LegalMode
 
@@ -90,6 +91,7 @@ class WholeNumberField(TypedField):
         self.message = message or _l("Enter a whole number, for example 12.")
 
     def convert(self, text: str) -> int:
+        text = ascii_digits(text)  # ١٢ and １２ are 12; +12, 1_000 and 1e3 are refused
         if not re.fullmatch(r"[0-9]{1,9}", text):
             raise ValueError(str(self.message))
         return int(text)

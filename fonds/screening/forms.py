@@ -12,9 +12,10 @@ from wtforms import HiddenField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
-from fonds.applications.forms import DutchDateField
+from fonds.applications.forms import DutchDateField, within_a_year
 from fonds.applications.steps import BY_KEY, CHANGEABLE_STEPS
-from fonds.auth.forms import strip
+from fonds.auth.forms import MaxCharacters, strip
+from fonds.fields import KnownChoice
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEFAULT_DAYS_TO_ANSWER = 14
@@ -46,7 +47,7 @@ class NotAdmissibleForm(ScreeningForm):
             "name people or give personal details."
         ),
         filters=[strip],
-        validators=[DataRequired(message=NOT_ADMISSIBLE_REASON)],
+        validators=[DataRequired(message=NOT_ADMISSIBLE_REASON), MaxCharacters(5000)],
     )
 
 
@@ -59,18 +60,25 @@ class RequestInfoForm(ScreeningForm):
             "not handle your application.’"
         ),
         filters=[strip],
-        validators=[DataRequired(message=_l("Write the question for the applicant."))],
+        validators=[
+            DataRequired(message=_l("Write the question for the applicant.")),
+            MaxCharacters(5000),
+        ],
     )
     steps = SelectMultipleField(
         _l("Parts the applicant may change"),
         choices=[SelectChoice(key, BY_KEY[key].title) for key in CHANGEABLE_STEPS],
-        validators=[DataRequired(message=_l("Choose at least one part the applicant may change."))],
+        validate_choice=False,
+        validators=[
+            DataRequired(message=_l("Choose at least one part the applicant may change.")),
+            KnownChoice(_l("Choose the parts from the list.")),
+        ],
     )
     deadline = DutchDateField(
         _l("Answer at the latest on"),
         description=_l("The end of this day, Dutch time. For example 31-12-2027."),
         default=lambda: today() + timedelta(days=DEFAULT_DAYS_TO_ANSWER),
-        validators=[DataRequired(message=_l("Fill in a date like 31-12-2027."))],
+        validators=[DataRequired(message=_l("Fill in a date like 31-12-2027.")), within_a_year()],
     )
 
     def validate_deadline(self, field) -> None:
