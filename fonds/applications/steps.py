@@ -142,6 +142,8 @@ def changed_meanwhile(step: str, application: Application, form) -> list[tuple[s
         shown = json.loads(form.shown.data or "{}")
     except ValueError:
         shown = {}
+    if not isinstance(shown, dict):  # not what our page sent
+        shown = {}
     now = json.loads(shown_values(step, application))
     changed = []
     for name, value in now.items():
