@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 from fonds.actions import Stale, run
 from fonds.applications import attachments as ops
 from fonds.applications import bp
-from fonds.applications.attachments import AttachmentRefused
 from fonds.applications.forms import AttachmentForm
 from fonds.applications.models import Application, Attachment
 from fonds.applications.operations import record_view
@@ -139,14 +138,12 @@ def delete_attachment(application_id: int, attachment_id: int):
     if not may_change_step(application, ops.STEP):
         return refuse_change(application)
     name = attachment.original_name
-    try:
-        path = ops.delete_attachment(attachment, by=current_user)
-    except AttachmentRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "error")
+    paths = []
+    refused = run(lambda: paths.append(ops.delete_attachment(attachment, by=current_user)))
+    if refused is not None:  # refused, or deleted at the same moment in another tab
+        flash(str(refused), "error")
         return redirect(url_for("applications.attachments", application_id=application.id))
-    db.session.commit()
-    ops.remove_file(path)
+    ops.remove_file(paths[0])
     flash(_("The file %(name)s is deleted.", name=name), "success")
     return redirect(url_for("applications.attachments", application_id=application.id))
 

@@ -162,7 +162,9 @@ def verify_email(token: str):
             _("This link is not valid. Copy the whole link from the e-mail, or ask for a new one."),
             resend="auth.resend_verification",
         )
-    db.session.commit()
+    refused = run(lambda: None)  # the confirmation itself; two clicks at once confirm once
+    if refused is not None:
+        db.session.expire_all()
     flash(_("Your e-mail address is confirmed. You can log in now."), "success")
     return redirect(url_for("auth.login"))
 
@@ -172,8 +174,7 @@ def verify_email(token: str):
 def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        ops.resend_verification(form.email.data)
-        db.session.commit()
+        run(lambda: ops.resend_verification(form.email.data))  # the same page whatever happened
         return redirect(url_for("auth.check_email"))
     return render_template("auth/resend_verification.html", form=form)
 
@@ -194,17 +195,17 @@ def login():
                 )
             )
         elif not user.is_verified:
-            ops.send_verification(user)
-            db.session.commit()
+            run(lambda: ops.send_verification(user))
             form.form_errors.append(
                 _(
                     "First confirm your e-mail address. We have sent you a new link. Open the "
                     "link in the e-mail and then log in."
                 )
             )
+        elif (refused := run(lambda: start_session(user))) is not None:
+            # Logging in at the same moment in another tab: nothing is lost by trying again.
+            form.form_errors.append(str(refused))
         else:
-            start_session(user)
-            db.session.commit()
             flash(_("You are logged in."), "success")
             return redirect(after_login(user))
     return render_template("auth/login.html", form=form)
@@ -216,8 +217,10 @@ def logout():
     up, so a copy of the session cookie no longer logs anyone in (on any device)."""
     lang = session.get("lang")
     if current_user.is_authenticated:
-        current_user.end_sessions()
-        db.session.commit()
+        user = current_user._get_current_object()
+        if run(user.end_sessions) is not None:  # logged out at the same moment elsewhere
+            db.session.expire_all()
+            run(user.end_sessions)
     logout_user()
     session.clear()
     if lang:

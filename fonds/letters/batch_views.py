@@ -9,6 +9,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from fonds.actions import run
 from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.letters import bp
@@ -114,24 +115,29 @@ def issue_all(round_id: int):
     round_ = load_round(round_id)
     back = url_for("letters.round_letters", round_id=round_.id)
     confirmed = request.method == "POST" and request.form.get("confirmed") == "yes"
-    try:
-        if not confirmed:
+    if not confirmed:
+        try:
             check_start(round_)
-            return render_template(
-                "letters/confirm_batch.html",
-                round=round_,
-                letters=decided_letters(round_, missing_only=True),
-                kind_labels=KIND_LABELS,
-                decision_page=decision_page,
-                back=back,
-            )
-        batch = start_batch(round_, by=current_user, locale=str(get_locale()))
-        db.session.commit()
-    except LetterRefused as refused:
-        db.session.rollback()
+        except LetterRefused as refused:
+            flash(str(refused), "error")
+            return redirect(back)
+        return render_template(
+            "letters/confirm_batch.html",
+            round=round_,
+            letters=decided_letters(round_, missing_only=True),
+            kind_labels=KIND_LABELS,
+            decision_page=decision_page,
+            back=back,
+        )
+    started = []
+    refused = run(
+        lambda: started.append(start_batch(round_, by=current_user, locale=str(get_locale()))),
+        stale=_("Someone else started issuing this round's letters just now."),
+    )
+    if refused is not None:
         flash(str(refused), "error")
         return redirect(back)
-    enqueue("letters.run_batch", batch.id)
+    enqueue("letters.run_batch", started[0].id)
     # No flash: the page itself says the letters are being issued while the run lasts, so the
     # sentence goes when the run ends (see round.html and followBatch in fonds.js).
     return redirect(back + "#progress")

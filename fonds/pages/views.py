@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from fonds.actions import run
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.i18n import safe_next
@@ -57,8 +58,8 @@ def switch_language(code: str):
         abort(404)
     session["lang"] = code
     if current_user.is_authenticated and current_user.locale != code:
-        current_user.locale = code
-        db.session.commit()
+        user = current_user._get_current_object()
+        run(lambda: setattr(user, "locale", code))  # the session has it either way
     return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
 
 
