@@ -16,7 +16,7 @@ from sqlalchemy import event, func, select
 from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
-from fonds.letters.batch import issue_item, pending_items, start_batch
+from fonds.letters.batch import batch_progress, issue_item, pending_items, start_batch
 from fonds.letters.models import Letter, LetterBatch, LetterBatchItem
 from tests.conftest import confirmed_decision, wait_until
 from tests.pdf_text import texts
@@ -331,6 +331,23 @@ def test_an_item_runs_once_and_a_letter_issued_meanwhile_is_kept(decided_round, 
     assert [issue_item(item_id) for item_id in items] == ["issued", "skipped"]
     assert [issue_item(item_id) for item_id in items] == ["issued", "skipped"]  # a rerun: no-op
     assert originals_per_application() == {first.id: 1, second.id: 1}
+
+
+def test_a_run_leaves_the_letter_of_the_starter_s_own_organisation_to_another(decided_round):
+    """Issuing every letter of a round is an action on each application: the letter of an
+    application from the starter's own organisation is left for another administrator."""
+    from fonds.organisations.models import Membership
+
+    own, other = decided_round(2, statuses=("approved",))
+    db.session.add(Membership(user=decided_round.admin, organisation=own.organisation))
+    db.session.commit()
+    batch = start_batch(decided_round.round, by=decided_round.admin, locale="en")
+    db.session.commit()
+    assert [issue_item(item_id) for item_id in pending_items(batch.id)] == ["failed", "issued"]
+    assert originals_per_application() == {other.id: 1}
+    failure = batch_progress(batch).failures[0]
+    assert failure.application_id == own.id
+    assert "Another administrator must do this." in failure.reason
 
 
 def test_a_stalled_run_is_superseded_and_its_rest_skipped(decided_round):

@@ -79,6 +79,9 @@ def issue_letter(
     letter it replaces. Flushes; the caller commits (mail is sent after the commit)."""
     from fonds.letters.render import LetterRenderError, render_letter
 
+    conflict = application.conflict_for(by)  # also for "issue all letters" in the background
+    if conflict:
+        raise LetterRefused(conflict)
     kind = check_issue(application, replaces=replaces, note=note)
     decision = confirmed_decision(application)
     try:
