@@ -92,7 +92,7 @@ def round_letters(round_id: int):
     letters = decided_letters(round_)
     post_only = request.args.get("post") == "1"
     return render_template(
-        "letters/round.html",
+        "letter_pages/round.html",
         round=round_,
         counts=letter_counts(round_),
         letters=[row for row in letters if row.by_post] if post_only else letters,
@@ -122,7 +122,7 @@ def issue_all(round_id: int):
             flash(str(refused), "error")
             return redirect(back)
         return render_template(
-            "letters/confirm_batch.html",
+            "letter_pages/confirm_batch.html",
             round=round_,
             letters=decided_letters(round_, missing_only=True),
             kind_labels=KIND_LABELS,

@@ -29,7 +29,8 @@ from fonds.permissions import role_required
 
 @bp.app_template_global("letters_of")
 def template_letters_of(application) -> list[Letter]:
-    """The application's letters, for the pages that list them (templates/letters/_issued.html)."""
+    """The application's letters, for the pages that list them
+    (templates/letter_pages/_issued.html)."""
     return letters_of(application)
 
 
@@ -56,7 +57,7 @@ def question(application, replaces, note: str, error: LetterRefused | None = Non
     also with a refusal's message."""
     kind = KIND_FOR_STATUS.get(application.status)
     return render_template(
-        "letters/confirm_issue.html",
+        "letter_pages/confirm_issue.html",
         application=application,
         kind=kind,
         addressee=addressee(application),
