@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Numeric
 from sqlalchemy.types import TypeDecorator
+
+# An amount in euros: ten digits before the decimal mark, two after (fonds.money reads them).
+Money = Numeric(12, 2)
 
 
 def utcnow() -> datetime:

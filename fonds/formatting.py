@@ -10,6 +10,8 @@ from flask import Flask, current_app
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
+# Dutch time: the fund's deadlines, dates and reference years are counted in it.
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CENTS = Decimal("0.01")
 DUTCH_SEPARATORS = str.maketrans({",": ".", ".": ","})
 

@@ -15,7 +15,7 @@ from wtforms.widgets import TextInput
 from fonds.fields import ascii_digits
 
 CENTS = Decimal("0.01")
-# A Numeric(12, 2) column holds at most ten digits before the decimal mark.
+# A Money column (fonds.columns, Numeric(12, 2)) holds at most ten digits before the decimal mark.
 WHOLE_DIGITS = 10
 
 INVALID = _l("Enter an amount in euros, for example 12,500.00.")

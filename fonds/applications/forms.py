@@ -4,7 +4,6 @@ form; whether everything needed is there is checked when sending (steps.missing_
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
@@ -34,6 +33,7 @@ from wtforms.widgets import TextInput
 from fonds.applications.models import BUDGET_CATEGORIES, COMMUNITIES, FOCUS_LABELS
 from fonds.auth.forms import MaxCharacters, strip
 from fonds.fields import KnownChoice
+from fonds.formatting import AMSTERDAM
 from fonds.money import MoneyField
 from fonds.rounds.forms import WholeNumberField
 
@@ -80,7 +80,6 @@ class DutchDateField(DateField):
             raise ValueError(_l("Fill in a date like 31-12-2027.")) from error
 
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # A project starts within PROJECT_START_YEARS from today and ends within PROJECT_END_YEARS (a
 # round allows at most 120 months), so every date derived from them (the report date in the
 # letter, its public holidays) can be computed. Nothing before EARLIEST_DATE is a project date.

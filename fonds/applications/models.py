@@ -12,17 +12,14 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fonds.columns import UTCDateTime, utcnow
+from fonds.columns import Money, UTCDateTime, utcnow
 from fonds.extensions import db
-
-Money = Numeric(12, 2)
 
 
 class Status(enum.StrEnum):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -27,13 +26,12 @@ from fonds.applications.workflow import TransitionRefused, apply_transition
 from fonds.auth.models import User
 from fonds.columns import utcnow
 from fonds.extensions import db
-from fonds.formatting import long_date
+from fonds.formatting import AMSTERDAM, long_date
 from fonds.mail.operations import queue_mail
 from fonds.organisations.models import Organisation
 from fonds.rounds.models import Round
 
 logger = logging.getLogger(__name__)
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def start_application(round_: Round, organisation: Organisation, *, by: User) -> Application:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -21,11 +20,11 @@ from fonds.auth.models import Role, User
 from fonds.auth.passwords import hash_password
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.formatting import AMSTERDAM
 from fonds.organisations.models import Membership, Organisation
 from fonds.rounds.models import LegalMode, Round
 from fonds.rounds.rubric import add_default_rubric
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - published demo log-in
 DEMO_ROUND_NAME = "Verandering van binnenuit 2027"
 # Where the demo rounds' letters send a request for reconsideration, and the rounds' extra text

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -24,10 +23,10 @@ from wtforms.validators import (
 from wtforms.widgets import DateTimeLocalInput, TextInput
 
 from fonds.fields import ascii_digits
+from fonds.formatting import AMSTERDAM
 from fonds.money import MoneyField
 from fonds.rounds.models import LegalMode
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

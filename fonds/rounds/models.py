@@ -6,13 +6,11 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fonds.columns import UTCDateTime, utcnow
+from fonds.columns import Money, UTCDateTime, utcnow
 from fonds.extensions import db
-
-Money = Numeric(12, 2)
 
 
 class LegalMode(enum.StrEnum):

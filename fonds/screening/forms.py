@@ -4,7 +4,6 @@ based on a page that someone else has changed since is refused (optimistic locki
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,8 +15,8 @@ from fonds.applications.forms import DutchDateField, within_a_year
 from fonds.applications.steps import BY_KEY, CHANGEABLE_STEPS
 from fonds.auth.forms import MaxCharacters, strip
 from fonds.fields import KnownChoice
+from fonds.formatting import AMSTERDAM
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEFAULT_DAYS_TO_ANSWER = 14
 NOT_ADMISSIBLE_REASON = _l("Give the reason why the application is not admissible.")
 
