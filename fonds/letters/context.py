@@ -19,6 +19,8 @@ from sqlalchemy import Float, and_, cast, func, select
 
 from fonds.applications.models import Application, ApplicationEvent, InfoRequest, Status
 from fonds.extensions import db
+from fonds.letters.models import KIND_FOR_STATUS, LetterKind
+from fonds.organisations.models import DETAIL_FIELDS
 from fonds.reviews.models import Decision, DecisionState, Review, ReviewScore
 from fonds.reviews.scores import ranking
 from fonds.rounds.models import LegalMode, Round, RubricCriterion
@@ -30,23 +32,9 @@ FUND_NAME = "Fonds op Naam"
 ADVANCE_PERCENT = 80
 REPORT_MONTHS_AFTER_END = 2
 
-# The letter kind follows the application's status.
-KINDS = {
-    Status.APPROVED.value: "award",
-    Status.REJECTED.value: "rejection",
-    Status.NOT_ADMISSIBLE.value: "not_admissible",
-}
-ADDRESSEE_FIELDS = (
-    "name",
-    "legal_form",
-    "kvk_number",
-    "host_organisation",
-    "street",
-    "postcode",
-    "city",
-    "iban",
-    "account_holder",
-    "contact_name",
+# The letters name the organisation by its details, without the contact's e-mail and phone.
+ADDRESSEE_FIELDS = tuple(
+    field for field in DETAIL_FIELDS if field not in ("contact_email", "contact_phone")
 )
 
 
@@ -64,8 +52,9 @@ class FeedbackRow:
     point: str = ""  # the fund's point on this criterion, in its own words (may be empty)
 
 
-def letter_kind(application: Application) -> str | None:
-    return KINDS.get(application.status)
+def letter_kind(application: Application) -> LetterKind | None:
+    """The letter kind follows the application's status (KIND_FOR_STATUS)."""
+    return KIND_FOR_STATUS.get(application.status)
 
 
 def confirmed_decision(application: Application) -> Decision | None:

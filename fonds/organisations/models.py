@@ -34,6 +34,24 @@ LEGAL_FORM_LABELS = {
 }
 
 
+# An organisation's details: kept with a submitted application (Organisation.snapshot),
+# checked before submitting, the letters' addressee.
+DETAIL_FIELDS = (
+    "name",
+    "legal_form",
+    "kvk_number",
+    "host_organisation",
+    "street",
+    "postcode",
+    "city",
+    "iban",
+    "account_holder",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
 class Organisation(db.Model):
     """An applying organisation. Its details are entered once and reused for every application;
     each submitted application keeps a snapshot of them."""
@@ -91,18 +109,8 @@ class Organisation(db.Model):
 
     def missing_details(self) -> list[str]:
         """Names of the details an application needs before it can be submitted."""
-        required = [
-            "name",
-            "legal_form",
-            "street",
-            "postcode",
-            "city",
-            "iban",
-            "account_holder",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
+        optional = ("kvk_number", "host_organisation")  # needed for some legal forms, below
+        required = [field for field in DETAIL_FIELDS if field not in optional]
         missing = [field for field in required if not getattr(self, field)]
         if self.form is not None and self.form.is_legal_entity and not self.kvk_number:
             missing.append("kvk_number")
@@ -112,21 +120,7 @@ class Organisation(db.Model):
 
     def snapshot(self) -> dict:
         """The details as they are now, kept with a submitted application."""
-        fields = [
-            "name",
-            "legal_form",
-            "kvk_number",
-            "host_organisation",
-            "street",
-            "postcode",
-            "city",
-            "iban",
-            "account_holder",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
-        return {field: getattr(self, field) for field in fields}
+        return {field: getattr(self, field) for field in DETAIL_FIELDS}
 
 
 class Membership(db.Model):
