@@ -1,5 +1,5 @@
-"""One way to refuse and one way to run an action (fonds.actions): a refusal, a stale version and
-a lost race roll back and answer 422 or 409 with the message, never a 500."""
+"""One way to refuse and one way to run an action (fonds.refusals, fonds.runner): a refusal, a
+stale version and a lost race roll back and answer 422 or 409 with the message, never a 500."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from fonds.actions import Invalid, Refused, Stale, lost_race, run
 from fonds.applications.attachments import AttachmentRefused
 from fonds.applications.workflow import TransitionRefused
 from fonds.assignments.operations import AssignmentRefused
@@ -17,8 +16,10 @@ from fonds.auth.operations import InvitationError
 from fonds.extensions import db
 from fonds.letters.operations import LetterRefused
 from fonds.organisations.operations import OrganisationRefused
+from fonds.refusals import Invalid, Refused, Stale
 from fonds.reviews.operations import ReviewChanged, ReviewRefused
 from fonds.rounds.operations import RoundRefused
+from fonds.runner import lost_race, run
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from fonds.actions import Stale, run
 from fonds.applications import attachments as ops
 from fonds.applications import bp
 from fonds.applications.forms import AttachmentForm
@@ -18,7 +17,9 @@ from fonds.applications.operations import record_view
 from fonds.applications.steps import why_not_change
 from fonds.applications.views import load_application, may_change_step, step_context
 from fonds.extensions import db
+from fonds.refusals import Stale
 from fonds.reviews.operations import reviewer_may_read
+from fonds.runner import run, run_returning
 
 logger = logging.getLogger(__name__)
 
@@ -138,12 +139,11 @@ def delete_attachment(application_id: int, attachment_id: int):
     if not may_change_step(application, ops.STEP):
         return refuse_change(application)
     name = attachment.original_name
-    paths = []
-    refused = run(lambda: paths.append(ops.delete_attachment(attachment, by=current_user)))
+    path, refused = run_returning(lambda: ops.delete_attachment(attachment, by=current_user))
     if refused is not None:  # refused, or deleted at the same moment in another tab
         flash(str(refused), "error")
         return redirect(url_for("applications.attachments", application_id=application.id))
-    ops.remove_file(paths[0])
+    ops.remove_file(path)
     flash(_("The file %(name)s is deleted.", name=name), "success")
     return redirect(url_for("applications.attachments", application_id=application.id))
 

@@ -25,12 +25,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from fonds.actions import Refused
 from fonds.applications.models import Application, Attachment
 from fonds.applications.steps import why_not_change
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.formatting import file_size
+from fonds.refusals import Refused
 
 logger = logging.getLogger(__name__)
 

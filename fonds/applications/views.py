@@ -12,7 +12,6 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from fonds.actions import Refused, Stale, run
 from fonds.applications import bp, rescue
 from fonds.applications import operations as ops
 from fonds.applications.forms import SubmitForm, WithdrawForm
@@ -39,8 +38,10 @@ from fonds.columns import utcnow
 from fonds.extensions import db, login_manager
 from fonds.ids import parse_id
 from fonds.pages.errors import csrf_error
+from fonds.refusals import Refused, Stale
 from fonds.rounds.models import Round
 from fonds.rounds.views import load_round
+from fonds.runner import run, run_returning
 
 
 def load_application(application_id: int) -> Application:
@@ -108,14 +109,13 @@ def start():
     )
     if organisation is None:
         abort(404)
-    started = []
-    refused = run(
-        lambda: started.append(ops.start_application(round_, organisation, by=current_user))
+    application, refused = run_returning(
+        lambda: ops.start_application(round_, organisation, by=current_user)
     )
     if refused is not None:
         flash(str(refused), "error")
         return redirect(url_for("applications.dashboard"))
-    return redirect(url_for("applications.step", application_id=started[0].id, step=STEPS[0].key))
+    return redirect(url_for("applications.step", application_id=application.id, step=STEPS[0].key))
 
 
 def changeable_steps(application: Application) -> list[str]:

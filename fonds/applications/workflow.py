@@ -15,10 +15,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from fonds.actions import Refused
 from fonds.applications.models import Application, ApplicationEvent, Status
 from fonds.auth.models import Role, User
 from fonds.extensions import db
+from fonds.refusals import Refused
 
 
 class TransitionRefused(Refused):

@@ -13,13 +13,13 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from fonds.actions import Refused
 from fonds.applications.models import Application, Status
 from fonds.auth.models import Role, User, UserRole
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.mail.operations import queue_mail
 from fonds.organisations.models import Membership
+from fonds.refusals import Refused
 from fonds.reviews.models import Review, ReviewerPoolMember
 from fonds.rounds.models import Round
 

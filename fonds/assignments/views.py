@@ -13,7 +13,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from fonds.actions import run
 from fonds.applications.models import Application, Status
 from fonds.applications.views import load_application
 from fonds.assignments import bp
@@ -24,6 +23,7 @@ from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.reviews.models import Review
 from fonds.rounds.views import load_round
+from fonds.runner import run_returning
 
 FILTERS = ("needs", "all")
 SHORTFALLS_NAMED = 20  # a flash message names at most this many applications
@@ -153,18 +153,17 @@ def first_error(form) -> str:
 
 
 def act(form, action: Callable[[], object]) -> object | None:
-    """Validate, then fonds.actions.run: the operation, one commit. A refusal or a lost race
+    """Validate, then fonds.runner.run: the operation, one commit. A refusal or a lost race
     (two administrators at once) is flashed and rolled back; returns the operation's result,
     or None when refused."""
     if not form.validate_on_submit():
         flash(first_error(form), "error")
         return None
-    results = []
-    refused = run(lambda: results.append(action()))  # a refusal or a lost race: rolled back
+    result, refused = run_returning(action)  # a refusal or a lost race: rolled back
     if refused is not None:
         flash(str(refused), "error")
         return None
-    return results[0] if results[0] is not None else True
+    return result if result is not None else True
 
 
 def load_user(user_id: int) -> User:

@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from fonds.actions import Invalid, Stale, run
 from fonds.auth import bp
 from fonds.auth import operations as ops
 from fonds.auth.forms import (
@@ -34,6 +33,8 @@ from fonds.auth.models import Role, User
 from fonds.auth.tokens import LinkExpired, LinkInvalid, Purpose, read_token
 from fonds.extensions import db, limiter
 from fonds.i18n import safe_next
+from fonds.refusals import Invalid, Stale
+from fonds.runner import commit_as_action, run, run_returning
 
 # Where each person starts: the page of their own work. Administrator first, then reviewer, then
 # applicant (a member of an organisation); someone with nothing to do yet gets their account page.
@@ -162,7 +163,7 @@ def verify_email(token: str):
             _("This link is not valid. Copy the whole link from the e-mail, or ask for a new one."),
             resend="auth.resend_verification",
         )
-    refused = run(lambda: None)  # the confirmation itself; two clicks at once confirm once
+    refused = commit_as_action()  # the confirmation; two clicks at once confirm once
     if refused is not None:
         db.session.expire_all()
     flash(_("Your e-mail address is confirmed. You can log in now."), "success")
@@ -327,23 +328,21 @@ def accept_invitation(token: str):
                 return redirect(landing_page(current_user))
             flash(_("You have accepted the invitation."), "success")
             return redirect(landing_page(current_user))
-        made = []
 
         def accept():
-            made.append(
-                ops.accept_invitation(
-                    invitation,
-                    name=form.name.data,
-                    password=form.password.data,
-                    locale=str(get_locale()),
-                )
+            user = ops.accept_invitation(
+                invitation,
+                name=form.name.data,
+                password=form.password.data,
+                locale=str(get_locale()),
             )
-            start_session(made[0])
+            start_session(user)
+            return user
 
-        refused = run(accept, form=form)
+        user, refused = run_returning(accept, form=form)
         if refused is None:
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(landing_page(made[0]))
+            return redirect(landing_page(user))
         if not isinstance(refused, Invalid):
             # Accepted at the same moment in another tab: the account exists now.
             return link_problem(

@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from fonds.actions import forms_at_version, run_action, stale_message
 from fonds.applications import operations as application_ops
 from fonds.applications.models import Application, Status
 from fonds.applications.views import load_application
@@ -21,8 +20,10 @@ from fonds.decisions.forms import ConfirmForm, SendBackForm, proposal_form
 from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.ranking.views import flag_labels
+from fonds.refusals import stale_message
 from fonds.reviews.models import Decision, DecisionState, Outcome, Review
 from fonds.reviews.scores import calibration_details, scores_of
+from fonds.runner import forms_at_version, run_action
 
 
 @bp.app_template_global("awarded_amount")
@@ -126,7 +127,6 @@ def propose(application_id: int):
             points=form.points,
             partial_reason=form.partial_reason.data or "",
         ),
-        page=page_of(application),
         render_invalid=lambda status: render_page(application, status, propose_form=form),
     )
     if refused is not None:
@@ -180,7 +180,6 @@ def confirm(application_id: int):
         application,
         form,
         lambda: ops.confirm(application, by=current_user),
-        page=page_of(application),
         render_invalid=lambda status: render_page(application, status, confirm_form=form),
     )
     if refused is not None:
@@ -206,7 +205,6 @@ def send_back(application_id: int):
         application,
         form,
         lambda: ops.send_back(application, by=current_user, reason=form.reason.data),
-        page=page_of(application),
         render_invalid=lambda status: render_page(application, status, send_back_form=form),
     )
     if refused is not None:

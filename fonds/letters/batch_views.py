@@ -9,7 +9,6 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fonds.actions import run
 from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.letters import bp
@@ -28,6 +27,7 @@ from fonds.letters.operations import LetterRefused
 from fonds.permissions import role_required
 from fonds.queue import enqueue
 from fonds.rounds.views import load_round
+from fonds.runner import run_returning
 
 
 def failure_url(failure) -> str:
@@ -129,15 +129,14 @@ def issue_all(round_id: int):
             decision_page=decision_page,
             back=back,
         )
-    started = []
-    refused = run(
-        lambda: started.append(start_batch(round_, by=current_user, locale=str(get_locale()))),
+    batch, refused = run_returning(
+        lambda: start_batch(round_, by=current_user, locale=str(get_locale())),
         stale=_("Someone else started issuing this round's letters just now."),
     )
     if refused is not None:
         flash(str(refused), "error")
         return redirect(back)
-    enqueue("letters.run_batch", started[0].id)
+    enqueue("letters.run_batch", batch.id)
     # No flash: the page itself says the letters are being issued while the run lasts, so the
     # sentence goes when the run ends (see round.html and followBatch in fonds.js).
     return redirect(back + "#progress")

@@ -7,7 +7,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from fonds.actions import run
 from fonds.applications.operations import record_view
 from fonds.applications.views import load_application
 from fonds.auth.models import Role
@@ -25,6 +24,7 @@ from fonds.letters.operations import (
     record_download,
 )
 from fonds.permissions import role_required
+from fonds.runner import run_returning
 
 
 @bp.app_template_global("letters_of")
@@ -105,11 +105,8 @@ def issue(application_id: int):
         if replaces is not None
         else _("The letter for this application has been issued already.")
     )
-    issued = []
-    refused = run(
-        lambda: issued.append(
-            issue_letter(application, by=current_user, replaces=replaces, note=note)
-        ),
+    letter, refused = run_returning(
+        lambda: issue_letter(application, by=current_user, replaces=replaces, note=note),
         stale=first,
     )
     if refused is not None:
@@ -117,7 +114,6 @@ def issue(application_id: int):
             return question(application, replaces, note, refused, refused.status)
         flash(str(refused), "error")
         return redirect(back_to(application))
-    letter = issued[0]
     flash(
         _(
             "The letter for %(reference)s is issued. The applicant is told.",

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from fonds.actions import Refused
 from fonds.applications.models import Application
 from fonds.applications.operations import notify_members
 from fonds.auth.models import User
@@ -18,6 +17,7 @@ from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.context import NoLetter, confirmed_decision
 from fonds.letters.models import KIND_FOR_STATUS, Letter, LetterDownload, LetterKind
+from fonds.refusals import Refused
 
 logger = logging.getLogger(__name__)
 

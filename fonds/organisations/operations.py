@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from fonds.actions import Refused
 from fonds.extensions import db
 from fonds.organisations.forms import OrganisationDetailsForm
 from fonds.organisations.models import Organisation
 from fonds.organisations.validators import normalise_iban, normalise_kvk, normalise_postcode
+from fonds.refusals import Refused
 
 TEXT_FIELDS = (
     "name",

@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from fonds.actions import Invalid, run
 from fonds.auth.forms import InviteMemberForm
 from fonds.auth.models import Role
 from fonds.auth.operations import invite, pending_invitations
@@ -14,6 +13,8 @@ from fonds.extensions import db
 from fonds.organisations import bp
 from fonds.organisations.models import Organisation
 from fonds.organisations.operations import details_form, update_details
+from fonds.refusals import Invalid
+from fonds.runner import run, run_returning
 
 
 def load_organisation(organisation_id: int) -> Organisation:
@@ -45,15 +46,12 @@ def invite_member(organisation_id: int):
     if not organisation.can_invite(current_user):
         abort(403)
     form = InviteMemberForm()
-    made = []
-    refused = run(
-        lambda: made.append(
-            invite(
-                email=form.email.data,
-                role=Role.APPLICANT,
-                invited_by=current_user,
-                organisation=organisation,
-            )
+    invitation, refused = run_returning(
+        lambda: invite(
+            email=form.email.data,
+            role=Role.APPLICANT,
+            invited_by=current_user,
+            organisation=organisation,
         ),
         form=form,
     )
@@ -66,7 +64,6 @@ def invite_member(organisation_id: int):
             form=form,
             invitations=pending_invitations(organisation),
         ), refused.status
-    invitation = made[0]
     flash(_("We have sent an invitation to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("organisations.show", organisation_id=organisation.id))
 

@@ -11,10 +11,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from fonds.actions import Refused, Stale, lost_race
 from fonds.extensions import db
 from fonds.formatting import file_size
 from fonds.pages import bp
+from fonds.refusals import Refused, Stale
+from fonds.runner import lost_race
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def http_error(error: HTTPException):
 @bp.app_errorhandler(Refused)
 def refused(error: Refused):
     """The backstop for a refusal that a view did not catch itself (views run their actions
-    through fonds.actions.run and show the form again): nothing was changed, and the page says
+    through fonds.runner.run and show the form again): nothing was changed, and the page says
     why instead of a server error."""
     db.session.rollback()
     title = (

@@ -18,12 +18,12 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from fonds.actions import run
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.i18n import safe_next
 from fonds.pages import bp
 from fonds.rounds.models import Round
+from fonds.runner import run
 
 # The only files served from node_modules: the NL Design System CSS and its theme.
 VENDOR_FILES = {

@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from fonds.actions import Invalid, run
 from fonds.auth.forms import InviteStaffForm
 from fonds.auth.models import Role, User
 from fonds.auth.operations import invite, pending_invitations
 from fonds.extensions import db
 from fonds.people import bp
 from fonds.permissions import role_required
+from fonds.refusals import Invalid
+from fonds.runner import run_returning
 
 
 def render_people(form: InviteStaffForm, status: int = 200):
@@ -34,18 +35,15 @@ def index():
 def invite_staff():
     """Invite a reviewer or administrator by e-mail."""
     form = InviteStaffForm()
-    made = []
-    refused = run(
-        lambda: made.append(
-            invite(email=form.email.data, role=Role(form.role.data), invited_by=current_user)
-        ),
+    invitation, refused = run_returning(
+        lambda: invite(email=form.email.data, role=Role(form.role.data), invited_by=current_user),
         form=form,
     )
     if refused is not None:
         if not isinstance(refused, Invalid):
             form.email.errors = [*form.email.errors, str(refused)]
         return render_people(form, refused.status)
-    invitation, role = made[0], Role(form.role.data)
+    role = Role(form.role.data)
     flash(
         _(
             "We have sent an invitation to %(email)s as %(role)s.",

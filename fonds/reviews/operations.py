@@ -18,13 +18,13 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
-from fonds.actions import Refused
 from fonds.applications.models import Application, Status
 from fonds.applications.workflow import apply_transition, has_conflict, reviews_are_in
 from fonds.auth.models import Role, User, UserRole
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.mail.operations import queue_mail
+from fonds.refusals import Refused
 from fonds.reviews.models import RECOMMENDATION_LABELS, Recommendation, Review, ReviewScore
 from fonds.rounds.models import RubricCriterion
 

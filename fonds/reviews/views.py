@@ -13,7 +13,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from fonds.actions import Stale, run
 from fonds.applications.models import Application
 from fonds.applications.operations import record_view
 from fonds.applications.steps import STEPS
@@ -21,12 +20,14 @@ from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.permissions import role_required
+from fonds.refusals import Stale
 from fonds.reviews import bp
 from fonds.reviews import operations as ops
 from fonds.reviews.forms import ConfirmForm, DeclarationForm, review_form
 from fonds.reviews.models import Review, ReviewScore
 from fonds.reviews.scores import review_total
 from fonds.rounds.models import RubricCriterion
+from fonds.runner import run
 
 
 @bp.route("/")

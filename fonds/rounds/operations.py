@@ -9,10 +9,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from fonds.actions import Refused
 from fonds.auth.models import User
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.refusals import Refused
 from fonds.rounds.models import Round, RubricCriterion
 from fonds.rounds.rubric import add_default_rubric
 from fonds.rounds.status import RoundStatus, round_status

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from fonds.actions import run
 from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
@@ -23,6 +22,7 @@ from fonds.rounds.operations import (
 )
 from fonds.rounds.queries import NO_WORK, work_waiting
 from fonds.rounds.status import RoundStatus, round_status
+from fonds.runner import run, run_returning
 
 
 def load_round(round_id: int) -> Round:
@@ -69,12 +69,10 @@ def new():
     form = RoundForm()
     if not form.validate_on_submit():
         return render_form(form, status=422 if form.is_submitted() else 200)
-    made = []
-    refused = run(lambda: made.append(create_round(form.values(), created_by=current_user)))
+    round_, refused = run_returning(lambda: create_round(form.values(), created_by=current_user))
     if refused is not None:
         flash(str(refused), "error")
         return render_form(form, status=refused.status)
-    round_ = made[0]
     flash(
         _(
             "The round %(name)s has been created, with the standard assessment criteria.",

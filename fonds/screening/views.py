@@ -11,7 +11,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from fonds.actions import forms_at_version, run_action
 from fonds.applications import operations as ops
 from fonds.applications.models import Application, Status
 from fonds.applications.steps import STEPS
@@ -20,6 +19,7 @@ from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.rounds.views import load_round
+from fonds.runner import forms_at_version, run_action
 from fonds.screening import bp
 from fonds.screening.forms import EligibleForm, NotAdmissibleForm, RequestInfoForm, ScreeningForm
 
@@ -104,13 +104,12 @@ def application(application_id: int):
 
 
 def act(application: Application, form: ScreeningForm, name: str, action: Callable[[], None]):
-    """Run a screening action (see fonds.actions.run_action); a form with errors shows the
+    """Run a screening action (see fonds.runner.run_action); a form with errors shows the
     screening page again."""
     return run_action(
         application,
         form,
         action,
-        page=url_for("screening.application", application_id=application.id),
         render_invalid=lambda status: render_page(application, status, **{name: form}),
     )
 

@@ -1,7 +1,6 @@
-"""One way to refuse and one way to run an action that changes state.
+"""One way to run an action that changes state (the refusals are in fonds.refusals).
 
-Every domain refuses with a subclass of `Refused`, whose message is for the person (usually a
-lazy translation). A view runs a state-changing POST through `run`: it validates the form,
+A view runs a state-changing POST through `run`: it validates the form,
 checks the version the person saw, calls one operation and commits once. A refusal, a stale
 version or a lost race (the database saw two requests change the same rows at once) rolls
 everything back and comes back as a `Refused` with the HTTP status to answer: 422 for a rule
@@ -16,40 +15,11 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from fonds.extensions import db
-
-
-class Refused(Exception):
-    """A rule said no. `message` says why, for the person; `status` is the HTTP status."""
-
-    status = 422
-    default_message = _l("This is not possible now.")
-
-    def __init__(self, message: Any = None) -> None:
-        self.message = message if message is not None else self.default_message
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-class Stale(Refused):
-    """Someone else changed the same thing first: the page the person saw is out of date."""
-
-    status = 409
-    default_message = _l("Someone else changed this just now. Check the page again.")
-
-
-class Invalid(Refused):
-    """The form has errors; they are on its fields."""
-
-    default_message = _l("Something is not filled in correctly. Check the fields marked below.")
-
+from fonds.refusals import Invalid, Refused, Stale, stale_message
 
 # SQLSTATEs of a lost race on PostgreSQL: serialization failure, deadlock, lock not available.
 RACE_SQLSTATES = {"40001", "40P01", "55P03"}
@@ -82,28 +52,47 @@ def run(
     `Invalid`), refuse when the version the person saw (`seen_version`, from the form) is not
     the current `version`, call `operation`, commit once. Returns None when it is done and
     committed, else the `Refused` (already rolled back) to show. `stale` is the message for a
-    stale version or a lost race, when this page has a better one than the default."""
+    stale version or a lost race, when this page has a better one than the default. A view
+    that needs what the operation returns uses `run_returning`."""
+    _result, refused = run_returning(
+        operation, form=form, seen_version=seen_version, version=version, stale=stale
+    )
+    return refused
+
+
+def run_returning(
+    operation: Callable[[], Any],
+    *,
+    form=None,
+    seen_version: Any = None,
+    version: Any = None,
+    stale: Any = None,
+) -> tuple[Any, Refused | None]:
+    """`run`, giving back what the operation returned as well: `(result, None)` when it is
+    done and committed, `(None, refused)` when it was refused and rolled back."""
     if form is not None and not form.validate_on_submit():
-        return Invalid()
+        return None, Invalid()
     if version is not None and str(seen_version) != str(version):
-        return Stale(stale)
+        return None, Stale(stale)
     try:
-        operation()
+        result = operation()
         db.session.commit()
     except Refused as refused:
         db.session.rollback()
-        return refused
+        return None, refused
     except (StaleDataError, DBAPIError) as error:
         db.session.rollback()
         if not lost_race(error):
             raise
-        return Stale(stale)
-    return None
+        return None, Stale(stale)
+    return result, None
 
 
-def stale_message() -> str:
-    """What a person is told when an application changed after their page was shown."""
-    return _("Someone else changed this application just now. Check the page again.")
+def commit_as_action() -> Refused | None:
+    """Commit what the request changed before, as an action of its own (e.g. an address
+    confirmed by its link): a lost race (two clicks at once) comes back as `Stale` and rolls
+    back, like every action run through `run`."""
+    return run(lambda: None)
 
 
 def forms_at_version(application, fresh: dict, given: dict) -> dict:
@@ -122,13 +111,12 @@ def run_action(
     form,
     action: Callable[[], None],
     *,
-    page: str,
     render_invalid: Callable[[int], object],
 ):
     """An administrator's action on an application (screening, decisions): `run` with the
     version the form carries. Returns None when done, else the response: the page again as it
     is now, with the form, everything typed and the reason (422 refused, 409 stale or a lost
-    race). `page` is the page's address, for callers that link back to it."""
+    race)."""
     refused = run(
         action,
         form=form,
