@@ -19,7 +19,7 @@ from fonds.organisations.operations import OrganisationRefused
 from fonds.refusals import Invalid, Refused, Stale
 from fonds.reviews.operations import ReviewChanged, ReviewRefused
 from fonds.rounds.operations import RoundRefused
-from fonds.runner import lost_race, run
+from fonds.runner import lost_race, run, run_returning
 
 
 @pytest.mark.parametrize(
@@ -84,6 +84,23 @@ def test_run_commits_once_and_a_refusal_rolls_everything_back(app, make_user):
     assert run(rename) is None
     db.session.expire_all()
     assert db.session.scalar(select(User.name).where(User.id == person.id)) == "Sara B."
+
+
+def test_run_returning_gives_back_the_result_or_the_refusal(app, make_user):
+    person = make_user("rik@example.nl", name="Rik")
+    db.session.commit()
+
+    def rename():
+        person.name = "Rik B."
+        return person.name
+
+    assert run_returning(rename) == ("Rik B.", None)
+
+    def refuse():
+        raise TransitionRefused("Dit mag niet.")
+
+    result, refused = run_returning(refuse)
+    assert result is None and isinstance(refused, TransitionRefused)
 
 
 def test_run_refuses_a_stale_version_before_it_changes_anything(app):
