@@ -224,24 +224,28 @@ def assign(application: Application, reviewer: User, by: User, due_at: datetime)
     return review
 
 
-def unassign(review: Review, by: User) -> None:
-    """Take back an assignment the reviewer has not submitted. A declared conflict stays as a
-    record of that declaration."""
+def why_not_unassign(review: Review) -> str | None:
+    """Why this assignment cannot be taken back (for the person), or None when it can: a
+    submitted review cannot, and a declared conflict stays as a record of that declaration."""
     if review.submitted_at is not None:
-        raise AssignmentRefused(
-            _l(
-                "%(name)s has submitted this review, so the assignment cannot be removed.",
-                name=review.reviewer.name,
-            )
+        return _l(
+            "%(name)s has submitted this review, so the assignment cannot be removed.",
+            name=review.reviewer.name,
         )
     if review.conflict is True:
-        raise AssignmentRefused(
-            _l(
-                "%(name)s declared a conflict of interest. That declaration stays on record; "
-                "assign someone else.",
-                name=review.reviewer.name,
-            )
+        return _l(
+            "%(name)s declared a conflict of interest. That declaration stays on record; "
+            "assign someone else.",
+            name=review.reviewer.name,
         )
+    return None
+
+
+def unassign(review: Review, by: User) -> None:
+    """Take back an assignment the reviewer has not submitted (why_not_unassign)."""
+    refusal = why_not_unassign(review)
+    if refusal is not None:
+        raise AssignmentRefused(refusal)
     db.session.delete(review)
     db.session.flush()
     logger.info(

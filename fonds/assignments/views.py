@@ -138,6 +138,7 @@ def round_page(round_id: int):
         auto_form=AutoAssignForm(prefix="auto"),
         action_form=ActionForm(),
         review_state=review_state,
+        may_unassign=lambda review: ops.why_not_unassign(review) is None,
     )
 
 

@@ -73,8 +73,15 @@ class Round(db.Model):
         return self.legal_mode == LegalMode.AWB.value
 
     def is_open(self, now: datetime | None = None) -> bool:
+        """Whether applications may be started and sent in this round now."""
         now = now or utcnow()
         return self.opens_at <= now < self.closes_at
+
+    def may_close(self, now: datetime | None = None) -> bool:
+        """Whether an administrator may close the round now (rounds.operations.close_round)."""
+        from fonds.rounds.operations import why_not_close
+
+        return why_not_close(self, now or utcnow()) is None
 
 
 class RubricCriterion(db.Model):

@@ -21,7 +21,7 @@ from fonds.rounds.operations import (
     why_not_close,
 )
 from fonds.rounds.queries import NO_WORK, work_waiting
-from fonds.rounds.status import RoundStatus, round_status
+from fonds.rounds.status import round_status
 from fonds.runner import run, run_returning
 
 
@@ -52,7 +52,6 @@ def manage():
         rounds=[
             (round_, round_status(round_, now), work.get(round_.id, NO_WORK)) for round_ in rounds
         ],
-        RoundStatus=RoundStatus,
     )
 
 
