@@ -187,7 +187,7 @@ class TooManyInvitations(InvitationError):
     status = 429
 
 
-def refuse_too_many_invitations(invited_by: User, organisation: Organisation | None) -> None:
+def refuse_too_many_invitations(by: User, organisation: Organisation | None) -> None:
     """Every invitation sends an e-mail to an address of the inviter's choosing, with a name
     they chose: at most INVITATION_RATE_LIMIT per inviting account and
     ORGANISATION_INVITATION_RATE_LIMIT into one organisation. The refusal says from when the
@@ -196,7 +196,7 @@ def refuse_too_many_invitations(invited_by: User, organisation: Organisation | N
     if not config.get("RATELIMIT_ENABLED", True):
         return
     counters = [
-        (item, ("invitation-by", str(invited_by.id)))
+        (item, ("invitation-by", str(by.id)))
         for item in parse_many(config["INVITATION_RATE_LIMIT"])
     ]
     if organisation is not None:
@@ -219,21 +219,21 @@ def refuse_too_many_invitations(invited_by: User, organisation: Organisation | N
 
 
 def invite(
-    *, email: str, role: Role, invited_by: User, organisation: Organisation | None = None
+    *, email: str, role: Role, by: User, organisation: Organisation | None = None
 ) -> Invitation:
     """Invite someone by e-mail: a reviewer or administrator (by an administrator) or a
     colleague into an organisation (by one of its members)."""
     if role == Role.APPLICANT:
-        if organisation is None or not organisation.can_invite(invited_by):
+        if organisation is None or not organisation.can_invite(by):
             raise InvitationError(_("Only members of an organisation can invite people into it."))
-    elif not invited_by.has_role(Role.ADMIN):
+    elif not by.has_role(Role.ADMIN):
         raise InvitationError(_("Only administrators can invite reviewers and administrators."))
-    refuse_too_many_invitations(invited_by, organisation)
+    refuse_too_many_invitations(by, organisation)
     invitation = Invitation(
         email=normalise_email(email),
         role=role,
         organisation=organisation,
-        invited_by=invited_by,
+        invited_by=by,
         expires_at=utcnow() + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"]),
     )
     db.session.add(invitation)
@@ -246,12 +246,12 @@ def invite(
     queue_mail(
         invitation.email,
         "invitation",
-        existing.locale if existing else invited_by.locale,
+        existing.locale if existing else by.locale,
         discreet=existing.discreet_mail if existing else True,
         invitation=invitation,
         link=link,
     )
-    logger.info("User %s invited someone as %s", invited_by.id, role.value)
+    logger.info("User %s invited someone as %s", by.id, role.value)
     return invitation
 
 

@@ -50,7 +50,7 @@ def invite_member(organisation_id: int):
         lambda: invite(
             email=form.email.data,
             role=Role.APPLICANT,
-            invited_by=current_user,
+            by=current_user,
             organisation=organisation,
         ),
         form=form,

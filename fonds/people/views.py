@@ -36,7 +36,7 @@ def invite_staff():
     """Invite a reviewer or administrator by e-mail."""
     form = InviteStaffForm()
     invitation, refused = run_returning(
-        lambda: invite(email=form.email.data, role=Role(form.role.data), invited_by=current_user),
+        lambda: invite(email=form.email.data, role=Role(form.role.data), by=current_user),
         form=form,
     )
     if refused is not None:

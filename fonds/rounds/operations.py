@@ -50,21 +50,21 @@ def set_fields(round_: Round, values: dict[str, Any]) -> None:
         setattr(round_, name, values[name])
 
 
-def create_round(values: dict[str, Any], *, created_by: User) -> Round:
+def create_round(values: dict[str, Any], *, by: User) -> Round:
     """A new round with its own copy of the default rubric."""
     round_ = Round()
     set_fields(round_, values)
     add_default_rubric(round_)
     db.session.add(round_)
     db.session.flush()
-    logger.info("Round %s created by user %s", round_.id, created_by.id)
+    logger.info("Round %s created by user %s", round_.id, by.id)
     return round_
 
 
-def update_round(round_: Round, values: dict[str, Any], *, changed_by: User) -> None:
+def update_round(round_: Round, values: dict[str, Any], *, by: User) -> None:
     set_fields(round_, values)
     db.session.flush()
-    logger.info("Round %s changed by user %s", round_.id, changed_by.id)
+    logger.info("Round %s changed by user %s", round_.id, by.id)
 
 
 def why_not_close(round_: Round, now: datetime) -> str | None:
@@ -79,7 +79,7 @@ def why_not_close(round_: Round, now: datetime) -> str | None:
     return None
 
 
-def close_round(round_: Round, *, closed_by: User, now: datetime | None = None) -> None:
+def close_round(round_: Round, *, by: User, now: datetime | None = None) -> None:
     """Close an open round at once: its closing moment becomes now."""
     now = now or utcnow()
     refusal = why_not_close(round_, now)
@@ -87,7 +87,7 @@ def close_round(round_: Round, *, closed_by: User, now: datetime | None = None) 
         raise RoundRefused(refusal)
     round_.closes_at = now
     db.session.flush()
-    logger.info("Round %s closed by user %s", round_.id, closed_by.id)
+    logger.info("Round %s closed by user %s", round_.id, by.id)
 
 
 # --- the rubric --------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ def rubric_locked(round_: Round) -> bool:
     )
 
 
-def update_rubric(round_: Round, criteria: list[dict[str, Any]], *, changed_by: User) -> None:
+def update_rubric(round_: Round, criteria: list[dict[str, Any]], *, by: User) -> None:
     """Replace the round's rubric with these criteria, in this order: a criterion with an id is
     changed, one without is added, one that is missing is removed."""
     if rubric_locked(round_):
@@ -154,4 +154,4 @@ def update_rubric(round_: Round, criteria: list[dict[str, Any]], *, changed_by: 
                 setattr(criterion, key, value)
     db.session.flush()
     round_.criteria.sort(key=lambda criterion: criterion.position)
-    logger.info("Rubric of round %s changed by user %s", round_.id, changed_by.id)
+    logger.info("Rubric of round %s changed by user %s", round_.id, by.id)

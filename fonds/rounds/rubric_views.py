@@ -51,7 +51,7 @@ def rubric(round_id: int):
         return render_rubric(round_, form, locked)
     if not form.validate_on_submit():
         return render_rubric(round_, form, locked, 422)
-    refused = run(lambda: update_rubric(round_, form.values(), changed_by=current_user))
+    refused = run(lambda: update_rubric(round_, form.values(), by=current_user))
     if refused is not None:
         flash(str(refused), "error")
         return render_rubric(round_, form, rubric_locked(round_), refused.status)

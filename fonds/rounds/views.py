@@ -68,7 +68,7 @@ def new():
     form = RoundForm()
     if not form.validate_on_submit():
         return render_form(form, status=422 if form.is_submitted() else 200)
-    round_, refused = run_returning(lambda: create_round(form.values(), created_by=current_user))
+    round_, refused = run_returning(lambda: create_round(form.values(), by=current_user))
     if refused is not None:
         flash(str(refused), "error")
         return render_form(form, status=refused.status)
@@ -89,7 +89,7 @@ def edit(round_id: int):
     form = RoundForm(obj=round_)
     if not form.validate_on_submit():
         return render_form(form, round_, status=422 if form.is_submitted() else 200)
-    refused = run(lambda: update_round(round_, form.values(), changed_by=current_user))
+    refused = run(lambda: update_round(round_, form.values(), by=current_user))
     if refused is not None:
         flash(str(refused), "error")
         return render_form(form, round_, status=refused.status)
@@ -104,7 +104,7 @@ def close(round_id: int):
     round_ = load_round(round_id)
     form = CloseRoundForm()
     if form.validate_on_submit():
-        refused = run(lambda: close_round(round_, closed_by=current_user))
+        refused = run(lambda: close_round(round_, by=current_user))
         if refused is not None:
             flash(str(refused), "error")
             return redirect(url_for("rounds.manage"))
