@@ -142,7 +142,7 @@ def round_page(round_id: int):
     )
 
 
-def page(round_id: int, anchor: str | None = None):
+def back_to_round(round_id: int, anchor: str | None = None):
     return redirect(url_for("assignments.round_page", round_id=round_id, _anchor=anchor))
 
 
@@ -153,7 +153,7 @@ def first_error(form) -> str:
     return _("The form has expired. Try again.")
 
 
-def act(form, action: Callable[[], object]) -> object | None:
+def run_assignment_action(form, action: Callable[[], object]) -> object | None:
     """Validate, then fonds.runner.run: the operation, one commit. A refusal or a lost race
     (two administrators at once) is flashed and rolled back; returns the operation's result,
     or None when refused."""
@@ -167,7 +167,7 @@ def act(form, action: Callable[[], object]) -> object | None:
     return result if result is not None else True
 
 
-def load_user(user_id: int) -> User:
+def load_reviewer(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
@@ -185,10 +185,10 @@ def add_to_pool(round_id: int):
         reviewer = db.session.get(User, form.user.data)
         if reviewer is None:
             flash(_("Choose a reviewer to add."), "error")
-            return page(round_.id, "pool")
-    if act(form, lambda: ops.add_to_pool(round_, reviewer, by=current_user)):
+            return back_to_round(round_.id, "pool")
+    if run_assignment_action(form, lambda: ops.add_to_pool(round_, reviewer, by=current_user)):
         flash(_("%(name)s is now in the reviewer pool.", name=reviewer.name), "success")
-    return page(round_.id, "pool")
+    return back_to_round(round_.id, "pool")
 
 
 @bp.route("/rounds/<int:round_id>/pool/<int:user_id>/remove", methods=["POST"])
@@ -196,8 +196,10 @@ def add_to_pool(round_id: int):
 def remove_from_pool(round_id: int, user_id: int):
     """Take someone out of the pool; the assignments they have stay."""
     round_ = load_round(round_id)
-    reviewer = load_user(user_id)
-    if act(ActionForm(), lambda: ops.remove_from_pool(round_, reviewer, by=current_user)):
+    reviewer = load_reviewer(user_id)
+    if run_assignment_action(
+        ActionForm(), lambda: ops.remove_from_pool(round_, reviewer, by=current_user)
+    ):
         flash(
             _(
                 "%(name)s is no longer in the reviewer pool. The assignments they have stay.",
@@ -205,7 +207,7 @@ def remove_from_pool(round_id: int, user_id: int):
             ),
             "success",
         )
-    return page(round_.id, "pool")
+    return back_to_round(round_.id, "pool")
 
 
 @bp.route("/rounds/<int:round_id>/auto", methods=["POST"])
@@ -214,9 +216,11 @@ def auto_assign(round_id: int):
     """Assign the pool to every application that needs reviewers, with a balanced load."""
     round_ = load_round(round_id)
     form = AutoAssignForm(prefix="auto")
-    result = act(form, lambda: ops.auto_assign(round_, by=current_user, due_at=form.due_at))
+    result = run_assignment_action(
+        form, lambda: ops.auto_assign(round_, by=current_user, due_at=form.due_at)
+    )
     if not result:
-        return page(round_.id, "auto")
+        return back_to_round(round_.id, "auto")
     if result.made:
         flash(
             _(
@@ -260,7 +264,7 @@ def auto_assign(round_id: int):
             ),
             "error",
         )
-    return page(round_.id)
+    return back_to_round(round_.id)
 
 
 @bp.route("/applications/<int:application_id>/assign", methods=["POST"])
@@ -271,15 +275,15 @@ def assign(application_id: int):
     conflict = application.conflict_for(current_user)
     if conflict:
         flash(conflict, "error")
-        return page(application.round_id, f"application-{application.id}")
+        return back_to_round(application.round_id, f"application-{application.id}")
     form = AssignForm(prefix=f"assign-{application.id}")
     reviewer = None
     if form.validate_on_submit():
         reviewer = db.session.get(User, form.reviewer.data)
         if reviewer is None:
             flash(_("Choose a reviewer."), "error")
-            return page(application.round_id, f"application-{application.id}")
-    done = act(
+            return back_to_round(application.round_id, f"application-{application.id}")
+    done = run_assignment_action(
         form,
         lambda: ops.assign(application, reviewer, by=current_user, due_at=form.due_at),
     )
@@ -292,7 +296,7 @@ def assign(application_id: int):
             ),
             "success",
         )
-    return page(application.round_id, f"application-{application.id}")
+    return back_to_round(application.round_id, f"application-{application.id}")
 
 
 @bp.route("/reviews/<int:review_id>/remove", methods=["POST"])
@@ -306,9 +310,9 @@ def unassign(review_id: int):
     conflict = application.conflict_for(current_user)
     if conflict:
         flash(conflict, "error")
-        return page(application.round_id, f"application-{application.id}")
+        return back_to_round(application.round_id, f"application-{application.id}")
     name = review.reviewer.name
-    if act(ActionForm(), lambda: ops.unassign(review, by=current_user)):
+    if run_assignment_action(ActionForm(), lambda: ops.unassign(review, by=current_user)):
         flash(
             _(
                 "%(name)s no longer reviews %(reference)s.",
@@ -317,4 +321,4 @@ def unassign(review_id: int):
             ),
             "success",
         )
-    return page(application.round_id, f"application-{application.id}")
+    return back_to_round(application.round_id, f"application-{application.id}")

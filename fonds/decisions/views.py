@@ -59,7 +59,7 @@ def points_of(decision: Decision | None, criteria) -> list[tuple]:
     ]
 
 
-def render_page(application: Application, status_code: int = 200, **forms):
+def render_decision(application: Application, status_code: int = 200, **forms):
     criteria = application.round.criteria
     context = forms_at_version(
         application,
@@ -107,7 +107,7 @@ def application(application_id: int):
     application = load_application(application_id)
     application_ops.record_view(application, current_user, "decision")
     db.session.commit()
-    return render_page(application)
+    return render_decision(application)
 
 
 @bp.route("/<int:application_id>/propose", methods=["POST"])
@@ -127,7 +127,7 @@ def propose(application_id: int):
             points=form.points,
             partial_reason=form.partial_reason.data or "",
         ),
-        render_invalid=lambda status: render_page(application, status, propose_form=form),
+        render_invalid=lambda status: render_decision(application, status, propose_form=form),
     )
     if refused is not None:
         return refused
@@ -180,7 +180,7 @@ def confirm(application_id: int):
         application,
         form,
         lambda: ops.confirm(application, by=current_user),
-        render_invalid=lambda status: render_page(application, status, confirm_form=form),
+        render_invalid=lambda status: render_decision(application, status, confirm_form=form),
     )
     if refused is not None:
         return refused
@@ -205,7 +205,7 @@ def send_back(application_id: int):
         application,
         form,
         lambda: ops.send_back(application, by=current_user, reason=form.reason.data),
-        render_invalid=lambda status: render_page(application, status, send_back_form=form),
+        render_invalid=lambda status: render_decision(application, status, send_back_form=form),
     )
     if refused is not None:
         return refused

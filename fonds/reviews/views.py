@@ -151,7 +151,7 @@ def review(review_id: int):
     return render_review(load_review(review_id))
 
 
-def page(review: Review):
+def back_to_review(review: Review):
     return redirect(url_for("reviews.review", review_id=review.id))
 
 
@@ -164,14 +164,14 @@ def declare(review_id: int):
     if not form.validate_on_submit():
         if review.conflict is not None:
             flash(_("You have already declared whether you have a conflict of interest."), "error")
-            return page(review)
+            return back_to_review(review)
         return render_review(review, 422, declaration=form)
     refused = run(
         lambda: ops.declare(review, current_user, form.has_conflict, form.note.data or "")
     )
     if refused is not None:
         flash(str(refused), "error")
-        return page(review)
+        return back_to_review(review)
     if form.has_conflict:
         flash(
             _("Thank you. The fund will ask another reviewer to assess this application."),
@@ -179,7 +179,7 @@ def declare(review_id: int):
         )
     else:
         flash(_("Thank you. You can now read and assess the application."), "success")
-    return page(review)
+    return back_to_review(review)
 
 
 @bp.route("/<int:review_id>", methods=["POST"])
@@ -196,13 +196,13 @@ def save(review_id: int):
     submitting = request.form.get("action") == "submit"
     errors = {}
 
-    def act():
+    def store_input():
         if submitting:
             errors.update(ops.prepare_submission(review, current_user, data))
         else:
             ops.save_draft(review, current_user, data)
 
-    refused = run(act)
+    refused = run(store_input)
     if isinstance(refused, Stale):
         # Saved in another tab at the same moment: nothing of this save is kept in the
         # database, but everything typed is still on the form.
@@ -211,14 +211,14 @@ def save(review_id: int):
         return render_review(review, refused.status, form=form)
     if refused is not None:
         flash(str(refused), "error")
-        return page(review)
+        return back_to_review(review)
     if errors:
         form.show_errors(errors)
         return render_review(review, 422, form=form)
     if submitting:
         return redirect(url_for("reviews.confirm", review_id=review.id))
     flash(_("Your review is saved as a draft. You can continue later."), "success")
-    return page(review)
+    return back_to_review(review)
 
 
 def form_with_problems(review: Review, errors: dict[str, str]):
@@ -253,7 +253,7 @@ def confirm(review_id: int):
         ops.refuse_unless_writable(review, current_user)
     except ops.ReviewRefused as refused:
         flash(str(refused), "error")
-        return page(review)
+        return back_to_review(review)
     errors = ops.problems(review, ops.saved_input(review))
     if errors:
         return form_with_problems(review, errors)
@@ -283,8 +283,8 @@ def submit(review_id: int):
         # review stands now (submitted, or why not).
         flash(str(refused), "error")
         db.session.expire_all()
-        return page(review)
+        return back_to_review(review)
     if errors:
         return form_with_problems(review, errors)
     flash(_("Thank you. Your review is submitted."), "success")
-    return page(review)
+    return back_to_review(review)

@@ -71,7 +71,7 @@ def round_list(round_id: int):
     )
 
 
-def render_page(application: Application, status_code: int = 200, **forms: ScreeningForm):
+def render_screening(application: Application, status_code: int = 200, **forms: ScreeningForm):
     context = forms_at_version(
         application,
         {
@@ -100,17 +100,19 @@ def application(application_id: int):
     application = load_application(application_id)
     ops.record_view(application, current_user, "screening")
     db.session.commit()
-    return render_page(application)
+    return render_screening(application)
 
 
-def act(application: Application, form: ScreeningForm, name: str, action: Callable[[], None]):
+def run_screening_action(
+    application: Application, form: ScreeningForm, name: str, action: Callable[[], None]
+):
     """Run a screening action (see fonds.runner.run_action); a form with errors shows the
     screening page again."""
     return run_action(
         application,
         form,
         action,
-        render_invalid=lambda status: render_page(application, status, **{name: form}),
+        render_invalid=lambda status: render_screening(application, status, **{name: form}),
     )
 
 
@@ -120,7 +122,7 @@ def eligible(application_id: int):
     """The application meets the conditions: on to the reviewers."""
     application = load_application(application_id)
     form = EligibleForm(prefix="eligible")
-    refused = act(
+    refused = run_screening_action(
         application,
         form,
         "eligible_form",
@@ -141,7 +143,7 @@ def not_admissible(application_id: int):
     """The application does not meet the conditions; the reason goes to the applicant."""
     application = load_application(application_id)
     form = NotAdmissibleForm(prefix="not_admissible")
-    refused = act(
+    refused = run_screening_action(
         application,
         form,
         "not_admissible_form",
@@ -163,7 +165,7 @@ def request_info(application_id: int):
     deadline."""
     application = load_application(application_id)
     form = RequestInfoForm(prefix="request_info")
-    refused = act(
+    refused = run_screening_action(
         application,
         form,
         "request_info_form",
