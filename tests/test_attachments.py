@@ -14,7 +14,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
-from fonds.applications.attachments import KINDS, display_name
+from fonds.applications.attachments import FILE_KINDS, display_name
 from fonds.applications.models import Attachment, Status
 from fonds.applications.operations import request_information
 from fonds.auth.models import Role
@@ -137,7 +137,7 @@ def test_step_page_has_an_accessible_upload_form_in_the_step_layout(english, dra
     assert step.headers["Location"] == page_url(draft)
 
 
-@pytest.mark.parametrize(("name", "content", "content_type"), GOOD_FILES, ids=list(KINDS))
+@pytest.mark.parametrize(("name", "content", "content_type"), GOOD_FILES, ids=list(FILE_KINDS))
 def test_each_allowed_kind_is_stored_under_a_random_name_and_downloads_unchanged(
     english, draft, name, content, content_type
 ):
@@ -218,7 +218,7 @@ def test_the_name_is_cleaned_for_display_and_download(english, draft):
     ],
 )
 def test_display_name(given, kind, shown):
-    assert display_name(given, KINDS[kind]) == shown
+    assert display_name(given, FILE_KINDS[kind]) == shown
     assert len(shown) <= 255
 
 

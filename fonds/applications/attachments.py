@@ -50,7 +50,7 @@ class Kind:
     label: str  # lazily translated: in the language of the page that shows it
 
 
-KINDS = {
+FILE_KINDS = {
     kind.key: kind
     for kind in (
         Kind("pdf", ("pdf",), "application/pdf", _l("PDF document")),
@@ -82,12 +82,12 @@ KINDS = {
         Kind("png", ("png",), "image/png", _l("PNG image")),
     )
 }
-BY_CONTENT_TYPE = {kind.content_type: kind for kind in KINDS.values()}
+BY_CONTENT_TYPE = {kind.content_type: kind for kind in FILE_KINDS.values()}
 # filetype recognises these by their first bytes; the office formats are checked as archives.
 SIGNATURES = (Pdf(), Jpeg(), Png())
 ODF_MIMETYPES = {
-    b"application/vnd.oasis.opendocument.text": KINDS["odt"],
-    b"application/vnd.oasis.opendocument.spreadsheet": KINDS["ods"],
+    b"application/vnd.oasis.opendocument.text": FILE_KINDS["odt"],
+    b"application/vnd.oasis.opendocument.spreadsheet": FILE_KINDS["ods"],
 }
 
 
@@ -161,9 +161,9 @@ def office_kind(data: bytes) -> Kind:
                     kind = ODF_MIMETYPES.get(member.read(100).strip())
                 main_part = "content.xml"
             elif "[Content_Types].xml" in names and "word/document.xml" in names:
-                kind, main_part = KINDS["docx"], "word/document.xml"
+                kind, main_part = FILE_KINDS["docx"], "word/document.xml"
             elif "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-                kind, main_part = KINDS["xlsx"], "xl/workbook.xml"
+                kind, main_part = FILE_KINDS["xlsx"], "xl/workbook.xml"
             else:
                 kind = None
             if kind is None or main_part not in names:

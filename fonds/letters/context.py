@@ -215,7 +215,7 @@ def sender() -> dict[str, str]:
 # making it assessed or a confirmed decision, counts too), the number of assessed applications
 # or the budget ceiling makes a new one. One dictionary per process.
 @dataclass
-class RoundFacts:
+class RankingFacts:
     fingerprint: tuple
     rows: dict  # application id -> RankedApplication
     places: dict[int, int]  # application id -> place among the assessed applications, by score
@@ -223,8 +223,8 @@ class RoundFacts:
     awarded_means: dict[int, float]  # criterion id -> mean over the awarded applications
 
 
-_ROUND_FACTS: dict[int, RoundFacts] = {}
-_ROUND_FACTS_KEPT = 16
+_RANKING_FACTS: dict[int, RankingFacts] = {}
+_RANKING_FACTS_KEPT = 16
 
 
 def round_fingerprint(round_) -> tuple:
@@ -285,14 +285,14 @@ def assessed_places(rows) -> dict[int, int]:
     }
 
 
-def round_facts(round_) -> RoundFacts:
+def ranking_facts(round_) -> RankingFacts:
     fingerprint = round_fingerprint(round_)
-    kept = _ROUND_FACTS.get(round_.id)
+    kept = _RANKING_FACTS.get(round_.id)
     if kept is not None and kept.fingerprint == fingerprint:
         return kept
     rows = ranking(round_)
     places = assessed_places(rows)
-    facts = RoundFacts(
+    facts = RankingFacts(
         fingerprint=fingerprint,
         rows={row.application_id: row for row in rows},
         places=places,
@@ -301,9 +301,9 @@ def round_facts(round_) -> RoundFacts:
             Application.round_id == round_.id, Application.status == Status.APPROVED.value
         ),
     )
-    if len(_ROUND_FACTS) >= _ROUND_FACTS_KEPT:
-        _ROUND_FACTS.clear()
-    _ROUND_FACTS[round_.id] = facts
+    if len(_RANKING_FACTS) >= _RANKING_FACTS_KEPT:
+        _RANKING_FACTS.clear()
+    _RANKING_FACTS[round_.id] = facts
     return facts
 
 
@@ -313,7 +313,7 @@ def feedback_rows(application: Application, points: dict | None = None) -> list[
     own mean first, so one with more reviews does not weigh more), and the fund's point on it
     (`points`: criterion id as a string -> text)."""
     points = points or {}
-    awarded = round_facts(application.round).awarded_means
+    awarded = ranking_facts(application.round).awarded_means
     own = mean_scores(Application.id == application.id)
     criteria = db.session.execute(
         select(RubricCriterion.id, RubricCriterion.name_nl, RubricCriterion.weight)
@@ -336,7 +336,7 @@ def ranking_context(application: Application) -> dict:
     """How the ranking and the budget ceiling played a role: the application's place by score
     among the round's assessed applications, how many were assessed, and the ceiling."""
     round_ = application.round
-    facts = round_facts(round_)
+    facts = ranking_facts(round_)
     row = facts.rows.get(application.id)
     # A rejection counts nothing in the ranking's running total, so the money ran out at its
     # place when what came before plus what it asked passes the ceiling (art. 4:25 Awb).

@@ -96,7 +96,7 @@ RUBRIC_LOCKED = _l(
     "A review of this round has been submitted, so the assessment criteria can no longer be "
     "changed. Every review must be scored on the same criteria."
 )
-KINDS = ("from_within", "preventive", "safety")
+CRITERION_KINDS = ("from_within", "preventive", "safety")
 
 
 def rubric_locked(round_: Round) -> bool:
@@ -128,7 +128,7 @@ def update_rubric(round_: Round, criteria: list[dict[str, Any]], *, by: User) ->
             _l("The weights add up to %(sum)s%%. They must add up to 100%%.", sum=total)
         )
     kinds = [values["kind"] for values in criteria if values["kind"]]
-    if len(kinds) != len(set(kinds)) or not set(kinds) <= set(KINDS):
+    if len(kinds) != len(set(kinds)) or not set(kinds) <= set(CRITERION_KINDS):
         raise RoundRefused(_l("Each knock-out check can belong to one criterion only."))
     existing = {criterion.id: criterion for criterion in round_.criteria}
     wanted = [values["id"] for values in criteria if values["id"] is not None]

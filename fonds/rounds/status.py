@@ -18,10 +18,10 @@ class RoundStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STATUS_LABELS[self])
+        return str(ROUND_STATUS_LABELS[self])
 
 
-STATUS_LABELS = {
+ROUND_STATUS_LABELS = {
     RoundStatus.UPCOMING: _l("Not yet open"),
     RoundStatus.OPEN: _l("Open"),
     RoundStatus.CLOSED: _l("Closed"),
