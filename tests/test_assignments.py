@@ -10,7 +10,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import event, func, select
 
-from fonds.assignments import operations as ops
+from fonds.assignments import operations as assignment_ops
 from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
@@ -102,7 +102,7 @@ def flashes(response) -> str:
 
 def test_a_pool_reviewer_without_ties_is_eligible(make_reviewer, make_in_review):
     reviewer = make_reviewer("Rana Reviewer")
-    assert ops.ineligibility(make_in_review(), reviewer) is None
+    assert assignment_ops.ineligibility(make_in_review(), reviewer) is None
 
 
 def test_a_member_of_the_applying_organisation_is_not_eligible(make_reviewer, make_in_review):
@@ -110,7 +110,7 @@ def test_a_member_of_the_applying_organisation_is_not_eligible(make_reviewer, ma
     reviewer = make_reviewer("Rana Reviewer")
     db.session.add(Membership(user=reviewer, organisation=application.organisation))
     db.session.commit()
-    reason = ops.ineligibility(application, reviewer)
+    reason = assignment_ops.ineligibility(application, reviewer)
     assert reason == (
         "Rana Reviewer is a member of the organisation that applies, so they cannot review "
         "this application."
@@ -121,7 +121,7 @@ def test_a_declared_conflict_makes_someone_ineligible(make_reviewer, make_in_rev
     application = make_in_review()
     reviewer = make_reviewer("Rana Reviewer")
     make_review(application, reviewer, conflict=True)
-    assert ops.ineligibility(application, reviewer) == (
+    assert assignment_ops.ineligibility(application, reviewer) == (
         "Rana Reviewer declared a conflict of interest with this application."
     )
 
@@ -131,13 +131,13 @@ def test_outside_the_pool_or_without_the_role_is_not_eligible(
 ):
     application = make_in_review()
     outside = make_reviewer("Omar Outside", pool=False)
-    assert ops.ineligibility(application, outside) == (
+    assert assignment_ops.ineligibility(application, outside) == (
         "Omar Outside is not in the reviewer pool of this round."
     )
     applicant = make_user("gewoon@example.nl", name="Gewoon Iemand")
     db.session.add(ReviewerPoolMember(round_id=application.round_id, user_id=applicant.id))
     db.session.commit()
-    assert ops.ineligibility(application, applicant) == (
+    assert assignment_ops.ineligibility(application, applicant) == (
         "Gewoon Iemand does not have the reviewer role."
     )
 
@@ -145,10 +145,10 @@ def test_outside_the_pool_or_without_the_role_is_not_eligible(
 def test_someone_already_assigned_is_not_assigned_twice(make_reviewer, make_in_review, admin):
     application = make_in_review()
     reviewer = make_reviewer("Rana Reviewer")
-    ops.assign(application, reviewer, admin, due())
+    assignment_ops.assign(application, reviewer, admin, due())
     db.session.commit()
-    with pytest.raises(ops.AssignmentRefused, match="already assigned"):
-        ops.assign(application, reviewer, admin, due())
+    with pytest.raises(assignment_ops.AssignmentRefused, match="already assigned"):
+        assignment_ops.assign(application, reviewer, admin, due())
     db.session.rollback()
     assert len(assignments_of(application)) == 1
 
@@ -158,15 +158,15 @@ def test_someone_already_assigned_is_not_assigned_twice(make_reviewer, make_in_r
 
 def test_the_pool_takes_reviewers_once_and_only_reviewers(round_, make_reviewer, make_user, admin):
     reviewer = make_reviewer("Rana Reviewer", pool=False)
-    ops.add_to_pool(round_, reviewer, admin)
+    assignment_ops.add_to_pool(round_, reviewer, admin)
     db.session.commit()
-    with pytest.raises(ops.AssignmentRefused) as twice:
-        ops.add_to_pool(round_, reviewer, admin)
+    with pytest.raises(assignment_ops.AssignmentRefused) as twice:
+        assignment_ops.add_to_pool(round_, reviewer, admin)
     assert str(twice.value) == "Rana Reviewer is already in the reviewer pool of this round."
     db.session.rollback()
     applicant = make_user("gewoon@example.nl", name="Gewoon Iemand")
-    with pytest.raises(ops.AssignmentRefused, match="does not have the reviewer role"):
-        ops.add_to_pool(round_, applicant, admin)
+    with pytest.raises(assignment_ops.AssignmentRefused, match="does not have the reviewer role"):
+        assignment_ops.add_to_pool(round_, applicant, admin)
     db.session.rollback()
     count = db.session.scalar(select(func.count(ReviewerPoolMember.id)))
     assert count == 1
@@ -177,7 +177,7 @@ def test_leaving_the_pool_keeps_the_assignments(
 ):
     application = make_in_review()
     reviewer = make_reviewer("Rana Reviewer")
-    ops.assign(application, reviewer, admin, due())
+    assignment_ops.assign(application, reviewer, admin, due())
     db.session.commit()
     response = admin_client.post(
         f"/assignments/rounds/{round_.id}/pool/{reviewer.id}/remove", follow_redirects=True
@@ -187,7 +187,7 @@ def test_leaving_the_pool_keeps_the_assignments(
         "Rana Reviewer is no longer in the reviewer pool. The assignments they have stay." in text
     )
     assert len(assignments_of(application)) == 1
-    assert ops.ineligibility(make_in_review(), reviewer) == (
+    assert assignment_ops.ineligibility(make_in_review(), reviewer) == (
         "Rana Reviewer is not in the reviewer pool of this round."
     )
 
@@ -251,8 +251,10 @@ def test_assigning_is_refused_for_an_application_not_being_assessed(
     application = make_in_review()
     application.status = "reviewed"
     db.session.commit()
-    with pytest.raises(ops.AssignmentRefused, match="only be assigned to an application that is"):
-        ops.assign(application, make_reviewer("Rana Reviewer"), admin, due())
+    with pytest.raises(
+        assignment_ops.AssignmentRefused, match="only be assigned to an application that is"
+    ):
+        assignment_ops.assign(application, make_reviewer("Rana Reviewer"), admin, due())
 
 
 def test_a_refused_assignment_says_why_on_the_page(
@@ -333,7 +335,7 @@ def test_a_submitted_review_or_a_declared_conflict_stays(
 
 
 def loads(round_) -> dict[str, int]:
-    facts = ops.round_facts(round_)
+    facts = assignment_ops.round_facts(round_)
     return {user.name: facts.round_load.get(user.id, 0) for user in facts.pool}
 
 
@@ -353,7 +355,7 @@ def test_auto_assign_balances_the_load_and_skips_members_and_conflicts(
     make_review(first, anna, submitted=False)
     make_review(first, bram, conflict=True)
 
-    result = ops.auto_assign(round_, admin, due())
+    result = assignment_ops.auto_assign(round_, admin, due())
     db.session.commit()
 
     send_ready_mail()  # as a command does after its commit
@@ -386,7 +388,7 @@ def test_auto_assign_balances_the_load_and_skips_members_and_conflicts(
 
     # Running it again adds nothing and mails nobody.
     mailbox.clear()
-    again = ops.auto_assign(round_, admin, due())
+    again = assignment_ops.auto_assign(round_, admin, due())
     db.session.commit()
     assert again.made == 0 and again.short == []
     assert mailbox.messages == []
@@ -396,7 +398,7 @@ def test_auto_assign_with_hand_checked_loads(round_, make_reviewer, make_in_revi
     # Four reviewers, six applications, two each: 12 assignments, 3 per person exactly.
     reviewers = [make_reviewer(name) for name in ("Anna", "Bram", "Cato", "Dirk")]
     applications = [make_in_review() for _ in range(6)]
-    result = ops.auto_assign(round_, admin, due())
+    result = assignment_ops.auto_assign(round_, admin, due())
     db.session.commit()
     assert result.made == 12
     assert loads(round_) == {"Anna": 3, "Bram": 3, "Cato": 3, "Dirk": 3}
@@ -455,7 +457,7 @@ def test_auto_assign_needs_a_handful_of_queries_for_many_applications(
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        result = ops.auto_assign(round_, admin, due())
+        result = assignment_ops.auto_assign(round_, admin, due())
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     db.session.commit()

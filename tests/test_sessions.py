@@ -3,7 +3,7 @@ after a password change and when the account is deactivated."""
 
 from __future__ import annotations
 
-from fonds.auth import operations as ops
+from fonds.auth import operations as auth_ops
 from fonds.extensions import db
 
 
@@ -43,7 +43,7 @@ def test_a_copied_cookie_stops_working_after_a_password_change(app, make_user, l
     user = make_user("anna@example.nl")
     _, cookie = copied_session(app, "anna@example.nl", log_in)
     with app.test_request_context():
-        ops.set_password(db.session.merge(user), "een heel nieuw wachtwoord")
+        auth_ops.set_password(db.session.merge(user), "een heel nieuw wachtwoord")
         db.session.commit()
     response = replay(app, cookie)
     assert response.status_code == 302

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from fonds.applications import attachments as ops
+from fonds.applications import attachments as attachment_ops
 from fonds.applications import bp
 from fonds.applications.forms import AttachmentForm
 from fonds.applications.models import Application, Attachment
@@ -35,16 +35,16 @@ def load_attachment(application: Application, attachment_id: int) -> Attachment:
 def render_step(application: Application, form: AttachmentForm, status: int = 200):
     form.file.description = " ".join(
         [
-            ops.allowed(),
-            _("You can add at most %(count)s attachments.", count=ops.max_count()),
+            attachment_ops.allowed(),
+            _("You can add at most %(count)s attachments.", count=attachment_ops.max_count()),
         ]
     )
     page = render_template(
         "applications/steps/attachments.html",
         form=form,
-        max_count=ops.max_count(),
-        kind_label=ops.kind_label,
-        **step_context(application, ops.STEP),
+        max_count=attachment_ops.max_count(),
+        kind_label=attachment_ops.kind_label,
+        **step_context(application, attachment_ops.STEP),
     )
     return page, status
 
@@ -54,14 +54,14 @@ def after_saving(application: Application):
     now, or here."""
     if "next" in request.form:
         return redirect(url_for("applications.check", application_id=application.id))
-    previous = step_context(application, ops.STEP)["previous"]
+    previous = step_context(application, attachment_ops.STEP)["previous"]
     if "previous" in request.form and previous:
         return redirect(url_for("applications.step", application_id=application.id, step=previous))
     return redirect(url_for("applications.attachments", application_id=application.id))
 
 
 def refuse_change(application: Application):
-    flash(why_not_change(application, ops.STEP, current_user), "error")
+    flash(why_not_change(application, attachment_ops.STEP, current_user), "error")
     return redirect(url_for("applications.attachments", application_id=application.id))
 
 
@@ -69,7 +69,7 @@ ATTEMPTS = 5
 
 
 def add(application: Application, data: bytes, filename: str | None, added: list) -> None:
-    added.append(ops.store_attachment(application, data, filename, by=current_user))
+    added.append(attachment_ops.store_attachment(application, data, filename, by=current_user))
 
 
 @bp.route("/<int:application_id>/attachments", methods=["GET", "POST"])
@@ -86,11 +86,11 @@ def attachments(application_id: int):
 
     upload = request.files.get(form.file.name)
     # One byte more than allowed is enough to know a file is too large.
-    data = upload.stream.read(ops.max_bytes() + 1) if upload is not None else b""
+    data = upload.stream.read(attachment_ops.max_bytes() + 1) if upload is not None else b""
     chose_file = upload is not None and bool(upload.filename or data)
     if not chose_file and ("next" in request.form or "previous" in request.form):
         return after_saving(application)  # nothing to add: just move on
-    if not may_change_step(application, ops.STEP):
+    if not may_change_step(application, attachment_ops.STEP):
         return refuse_change(application)
     if not chose_file:
         form.file.errors = [_("Choose a file to add.")]
@@ -109,12 +109,16 @@ def attachments(application_id: int):
             return render_step(application, form, 500)
         except BaseException:
             for attachment in added:
-                ops.remove_file(ops.stored_path(attachment))  # no row, so no file either
+                attachment_ops.remove_file(
+                    attachment_ops.stored_path(attachment)
+                )  # no row, so no file either
             raise
         if refused is None:
             break
         for attachment in added:
-            ops.remove_file(ops.stored_path(attachment))  # no row, so no file either
+            attachment_ops.remove_file(
+                attachment_ops.stored_path(attachment)
+            )  # no row, so no file either
         db.session.expire_all()
         if isinstance(refused, Stale) and attempt + 1 < ATTEMPTS:
             continue
@@ -136,14 +140,16 @@ def delete_attachment(application_id: int, attachment_id: int):
     """Delete an attachment while the application may change; the file goes after the commit."""
     application = load_application(application_id)
     attachment = load_attachment(application, attachment_id)
-    if not may_change_step(application, ops.STEP):
+    if not may_change_step(application, attachment_ops.STEP):
         return refuse_change(application)
     name = attachment.original_name
-    path, refused = run_returning(lambda: ops.delete_attachment(attachment, by=current_user))
+    path, refused = run_returning(
+        lambda: attachment_ops.delete_attachment(attachment, by=current_user)
+    )
     if refused is not None:  # refused, or deleted at the same moment in another tab
         flash(str(refused), "error")
         return redirect(url_for("applications.attachments", application_id=application.id))
-    ops.remove_file(path)
+    attachment_ops.remove_file(path)
     flash(_("The file %(name)s is deleted.", name=name), "success")
     return redirect(url_for("applications.attachments", application_id=application.id))
 
@@ -160,7 +166,7 @@ def download_attachment(application_id: int, attachment_id: int):
     ):
         abort(404)
     attachment = load_attachment(application, attachment_id)
-    path = ops.stored_path(attachment)
+    path = attachment_ops.stored_path(attachment)
     if not path.is_file():
         logger.error("The file of attachment %s is missing", attachment.id)
         abort(404)

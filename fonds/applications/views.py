@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from fonds.applications import bp, rescue
-from fonds.applications import operations as ops
+from fonds.applications import operations as application_ops
 from fonds.applications.forms import SubmitForm, WithdrawForm
 from fonds.applications.models import DECIDED, Application, Status
 from fonds.applications.steps import (
@@ -110,7 +110,7 @@ def start():
     if organisation is None:
         abort(404)
     application, refused = run_returning(
-        lambda: ops.start_application(round_, organisation, by=current_user)
+        lambda: application_ops.start_application(round_, organisation, by=current_user)
     )
     if refused is not None:
         flash(str(refused), "error")
@@ -193,7 +193,7 @@ def step(application_id: int, step: str):
     context = step_context(application, step)
 
     if request.method == "GET":
-        ops.record_view(application, current_user, f"step:{step}")
+        application_ops.record_view(application, current_user, f"step:{step}")
         db.session.commit()
         if rescue.restore(application, step, context["editable"]):
             flash(
@@ -328,7 +328,7 @@ def render_check(application: Application, form: SubmitForm, status_code: int = 
         "applications/check.html",
         form=form,
         missing=missing_items(application) if context["editable"] else [],
-        send=ops.send_transition(application),
+        send=application_ops.send_transition(application),
         changeable=changeable_steps(application),
         **context,
     ), status_code
@@ -339,7 +339,7 @@ def render_check(application: Application, form: SubmitForm, status_code: int = 
 def check(application_id: int):
     """Everything entered, with links back to each step, and what is still missing."""
     application = load_application(application_id)
-    ops.record_view(application, current_user, "check")
+    application_ops.record_view(application, current_user, "check")
     db.session.commit()
     form = SubmitForm(ask_electronic_delivery=application.round.is_awb)
     form.publication_consent.data = "yes" if application.publication_consent else "no"
@@ -355,7 +355,7 @@ def submit(application_id: int):
     form = SubmitForm(ask_electronic_delivery=application.round.is_awb)
     if form.validate_on_submit():
         refused = run(
-            lambda: ops.send_application(
+            lambda: application_ops.send_application(
                 application,
                 by=current_user,
                 publication_consent=form.consents_to_publication,
@@ -380,7 +380,7 @@ def sent(application_id: int):
     application = load_application(application_id)
     if application.reference is None:
         return redirect(url_for("applications.status", application_id=application.id))
-    ops.record_view(application, current_user, "sent")
+    application_ops.record_view(application, current_user, "sent")
     db.session.commit()
     return render_template("applications/sent.html", application=application)
 
@@ -390,7 +390,7 @@ def sent(application_id: int):
 def status(application_id: int):
     """The status in plain language, what happens next, and the history."""
     application = load_application(application_id)
-    ops.record_view(application, current_user, "status")
+    application_ops.record_view(application, current_user, "status")
     db.session.commit()
     return render_template(
         "applications/status.html",
@@ -398,7 +398,7 @@ def status(application_id: int):
         info_request=application.open_info_request,
         steps=STEPS,
         changeable=changeable_steps(application),
-        send=ops.send_transition(application),
+        send=application_ops.send_transition(application),
         now=utcnow(),
     )
 
@@ -414,7 +414,7 @@ def withdraw(application_id: int):
         return redirect(url_for("applications.status", application_id=application.id))
     form = WithdrawForm()
     if form.validate_on_submit():
-        refused = run(lambda: ops.withdraw_application(application, by=current_user))
+        refused = run(lambda: application_ops.withdraw_application(application, by=current_user))
         if refused is None:
             flash(_("Your application is withdrawn."), "success")
         elif isinstance(refused, Stale):
@@ -447,7 +447,9 @@ def delete(application_id: int):
     if form.validate_on_submit():
         title = application.display_title
         paths = []
-        refused = run(lambda: paths.extend(ops.delete_draft(application, by=current_user)))
+        refused = run(
+            lambda: paths.extend(application_ops.delete_draft(application, by=current_user))
+        )
         if refused is not None:
             flash(str(refused), "error")
             return redirect(url_for("applications.dashboard"))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from fonds.applications.models import Application, Status
 from fonds.applications.views import load_application
 from fonds.assignments import bp
-from fonds.assignments import operations as ops
+from fonds.assignments import operations as assignment_ops
 from fonds.assignments.forms import ActionForm, AssignForm, AutoAssignForm, PoolAddForm
 from fonds.auth.models import Role, User
 from fonds.extensions import db
@@ -37,7 +37,7 @@ class Row:
     reviews: list[Review]
     active: int
     conflicts: int
-    missing: int  # reviewers it still needs (ops.missing_reviewers)
+    missing: int  # reviewers it still needs (assignment_ops.missing_reviewers)
     form: AssignForm
     conflict: str | None = None  # why this administrator may not see or change its reviewers
 
@@ -94,8 +94,8 @@ def round_page(round_id: int):
     shown = request.args.get("show", "needs")
     if shown not in FILTERS:
         shown = "needs"
-    facts = ops.round_facts(round_)
-    reviews = ops.reviews_by_application(round_)
+    facts = assignment_ops.round_facts(round_)
+    reviews = assignment_ops.reviews_by_application(round_)
     applications = db.session.scalars(
         select(Application)
         .options(joinedload(Application.organisation))
@@ -107,19 +107,21 @@ def round_page(round_id: int):
     needing = 0
     for application in applications:
         own = reviews.get(application.id, [])
-        active = sum(1 for review in own if ops.is_active(review))
+        active = sum(1 for review in own if assignment_ops.is_active(review))
         conflicts = len(own) - active
-        missing = ops.missing_reviewers(active, required)
+        missing = assignment_ops.missing_reviewers(active, required)
         needing += missing > 0
         if shown == "all" or missing:
-            eligible = ops.eligible_reviewers(application, facts, own)
+            eligible = assignment_ops.eligible_reviewers(application, facts, own)
             form = assign_form(application, eligible)
             conflict = application.conflict_for(current_user, own)
             rows.append(Row(application, own, active, conflicts, missing, form, conflict))
     pool_ids = facts.pool_ids
     addable = [
         user
-        for user in db.session.scalars(ops.reviewers_with_role().order_by(User.name, User.id))
+        for user in db.session.scalars(
+            assignment_ops.reviewers_with_role().order_by(User.name, User.id)
+        )
         if user.id not in pool_ids
     ]
     pool_form = PoolAddForm()
@@ -138,7 +140,7 @@ def round_page(round_id: int):
         auto_form=AutoAssignForm(prefix="auto"),
         action_form=ActionForm(),
         review_state=review_state,
-        may_unassign=lambda review: ops.why_not_unassign(review) is None,
+        may_unassign=lambda review: assignment_ops.why_not_unassign(review) is None,
     )
 
 
@@ -186,7 +188,9 @@ def add_to_pool(round_id: int):
         if reviewer is None:
             flash(_("Choose a reviewer to add."), "error")
             return back_to_round(round_.id, "pool")
-    if run_assignment_action(form, lambda: ops.add_to_pool(round_, reviewer, by=current_user)):
+    if run_assignment_action(
+        form, lambda: assignment_ops.add_to_pool(round_, reviewer, by=current_user)
+    ):
         flash(_("%(name)s is now in the reviewer pool.", name=reviewer.name), "success")
     return back_to_round(round_.id, "pool")
 
@@ -198,7 +202,7 @@ def remove_from_pool(round_id: int, user_id: int):
     round_ = load_round(round_id)
     reviewer = load_reviewer(user_id)
     if run_assignment_action(
-        ActionForm(), lambda: ops.remove_from_pool(round_, reviewer, by=current_user)
+        ActionForm(), lambda: assignment_ops.remove_from_pool(round_, reviewer, by=current_user)
     ):
         flash(
             _(
@@ -217,7 +221,7 @@ def auto_assign(round_id: int):
     round_ = load_round(round_id)
     form = AutoAssignForm(prefix="auto")
     result = run_assignment_action(
-        form, lambda: ops.auto_assign(round_, by=current_user, due_at=form.due_at)
+        form, lambda: assignment_ops.auto_assign(round_, by=current_user, due_at=form.due_at)
     )
     if not result:
         return back_to_round(round_.id, "auto")
@@ -285,7 +289,7 @@ def assign(application_id: int):
             return back_to_round(application.round_id, f"application-{application.id}")
     done = run_assignment_action(
         form,
-        lambda: ops.assign(application, reviewer, by=current_user, due_at=form.due_at),
+        lambda: assignment_ops.assign(application, reviewer, by=current_user, due_at=form.due_at),
     )
     if done:
         flash(
@@ -312,7 +316,9 @@ def unassign(review_id: int):
         flash(conflict, "error")
         return back_to_round(application.round_id, f"application-{application.id}")
     name = review.reviewer.name
-    if run_assignment_action(ActionForm(), lambda: ops.unassign(review, by=current_user)):
+    if run_assignment_action(
+        ActionForm(), lambda: assignment_ops.unassign(review, by=current_user)
+    ):
         flash(
             _(
                 "%(name)s no longer reviews %(reference)s.",

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from fonds.auth import bp
-from fonds.auth import operations as ops
+from fonds.auth import operations as auth_ops
 from fonds.auth.forms import (
     AcceptInvitationForm,
     EmailOnlyForm,
@@ -115,7 +115,7 @@ def start_session(user: User) -> None:
         user.locale = kept["lang"]
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME (SESSION_HOURS)
     login_user(user)
-    ops.record_login(user)
+    auth_ops.record_login(user)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -126,7 +126,7 @@ def register():
         return redirect(landing_page(current_user))
     form = RegistrationForm()
     refused = run(
-        lambda: ops.register_applicant(
+        lambda: auth_ops.register_applicant(
             name=form.name.data,
             email=form.email.data,
             password=form.password.data,
@@ -157,7 +157,7 @@ def verify_email(token: str):
         return link_problem(
             _("This link has expired. Ask for a new link below."), resend="auth.resend_verification"
         )
-    user = ops.verify_email(payload) if payload else None
+    user = auth_ops.verify_email(payload) if payload else None
     if user is None:
         return link_problem(
             _("This link is not valid. Copy the whole link from the e-mail, or ask for a new one."),
@@ -175,7 +175,9 @@ def verify_email(token: str):
 def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        run(lambda: ops.resend_verification(form.email.data))  # the same page whatever happened
+        run(
+            lambda: auth_ops.resend_verification(form.email.data)
+        )  # the same page whatever happened
         return redirect(url_for("auth.check_email"))
     return render_template("auth/resend_verification.html", form=form)
 
@@ -187,7 +189,7 @@ def login():
         return redirect(after_login(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = ops.authenticate(form.email.data, form.password.data)
+        user = auth_ops.authenticate(form.email.data, form.password.data)
         if user is None or not user.active:
             form.form_errors.append(
                 _(
@@ -196,7 +198,7 @@ def login():
                 )
             )
         elif not user.is_verified:
-            run(lambda: ops.send_verification(user))
+            run(lambda: auth_ops.send_verification(user))
             form.form_errors.append(
                 _(
                     "First confirm your e-mail address. We have sent you a new link. Open the "
@@ -243,7 +245,7 @@ def logged_out():
 def request_reset():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        send = ops.request_password_reset(form.email.data)
+        send = auth_ops.request_password_reset(form.email.data)
         response = make_response(render_template("auth/reset_sent.html"))
         response.call_on_close(after_response(send))  # mail only after the answer is out
         return response
@@ -277,7 +279,7 @@ def reset_password(token: str):
             ),
             resend="auth.request_reset",
         )
-    user = ops.user_for_reset(payload) if payload else None
+    user = auth_ops.user_for_reset(payload) if payload else None
     if user is None:
         return link_problem(
             _("This link is not valid or was already used. Ask for a new link below."),
@@ -285,7 +287,7 @@ def reset_password(token: str):
         )
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        refused = run(lambda: ops.set_password(user, form.password.data))
+        refused = run(lambda: auth_ops.set_password(user, form.password.data))
         if refused is not None:
             form.form_errors.append(str(refused))
             return render_template("auth/reset_password.html", form=form), refused.status
@@ -305,10 +307,10 @@ def accept_invitation(token: str):
             _("This invitation has expired. Ask the person who invited you to send a new one.")
         )
     try:
-        invitation = ops.invitation_for(payload) if payload else None
+        invitation = auth_ops.invitation_for(payload) if payload else None
         if invitation is None:
-            raise ops.InvitationError(ops.INVITATION_INVALID)
-    except ops.InvitationError as error:
+            raise auth_ops.InvitationError(auth_ops.INVITATION_INVALID)
+    except auth_ops.InvitationError as error:
         return link_problem(str(error))
 
     existing = User.by_email(invitation.email)
@@ -321,7 +323,7 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm() if existing is None else None
     if request.method == "POST":
         if existing is not None:
-            refused = run(lambda: ops.accept_invitation(invitation, user=current_user))
+            refused = run(lambda: auth_ops.accept_invitation(invitation, user=current_user))
             if refused is not None:
                 # A second click, or another tab, accepted it a moment ago.
                 flash(str(refused), "info" if isinstance(refused, Stale) else "error")
@@ -330,7 +332,7 @@ def accept_invitation(token: str):
             return redirect(landing_page(current_user))
 
         def accept():
-            user = ops.accept_invitation(
+            user = auth_ops.accept_invitation(
                 invitation,
                 name=form.name.data,
                 password=form.password.data,
@@ -346,7 +348,7 @@ def accept_invitation(token: str):
         if not isinstance(refused, Invalid):
             # Accepted at the same moment in another tab: the account exists now.
             return link_problem(
-                str(refused) if not isinstance(refused, Stale) else str(ops.INVITATION_USED),
+                str(refused) if not isinstance(refused, Stale) else str(auth_ops.INVITATION_USED),
                 status=refused.status,
             )
     return render_template("auth/accept_invitation.html", invitation=invitation, form=form)
@@ -372,7 +374,7 @@ def mail_choice():
     if not form.validate_on_submit():
         return render_template("auth/overview.html", form=form), 422
     discreet = form.discreet_mail.data == "discreet"
-    refused = run(lambda: ops.set_mail_choice(current_user, discreet=discreet))
+    refused = run(lambda: auth_ops.set_mail_choice(current_user, discreet=discreet))
     if refused is not None:
         flash(str(refused), "error")
         return render_template("auth/overview.html", form=form), refused.status

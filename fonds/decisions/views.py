@@ -15,7 +15,7 @@ from fonds.applications.views import load_application
 from fonds.applications.workflow import current_decision
 from fonds.auth.models import Role
 from fonds.decisions import bp
-from fonds.decisions import operations as ops
+from fonds.decisions import operations as decision_ops
 from fonds.decisions.forms import ConfirmForm, SendBackForm, proposal_form
 from fonds.extensions import db
 from fonds.permissions import role_required
@@ -118,7 +118,7 @@ def propose(application_id: int):
     refused = run_action(
         application,
         form,
-        lambda: ops.propose(
+        lambda: decision_ops.propose(
             application,
             by=current_user,
             outcome=form.outcome.data,
@@ -179,7 +179,7 @@ def confirm(application_id: int):
     refused = run_action(
         application,
         form,
-        lambda: ops.confirm(application, by=current_user),
+        lambda: decision_ops.confirm(application, by=current_user),
         render_invalid=lambda status: render_decision(application, status, confirm_form=form),
     )
     if refused is not None:
@@ -204,7 +204,7 @@ def send_back(application_id: int):
     refused = run_action(
         application,
         form,
-        lambda: ops.send_back(application, by=current_user, reason=form.reason.data),
+        lambda: decision_ops.send_back(application, by=current_user, reason=form.reason.data),
         render_invalid=lambda status: render_decision(application, status, send_back_form=form),
     )
     if refused is not None:

@@ -22,7 +22,7 @@ from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.refusals import Stale
 from fonds.reviews import bp
-from fonds.reviews import operations as ops
+from fonds.reviews import operations as review_ops
 from fonds.reviews.forms import ConfirmForm, DeclarationForm, review_form
 from fonds.reviews.models import Review, ReviewScore
 from fonds.reviews.scores import review_total
@@ -65,7 +65,7 @@ def load_review(review_id: int) -> Review:
     """404 unless the current person is the assigned reviewer, so others cannot learn that the
     assignment exists; administrators see reviews on their own pages."""
     review = db.session.get(Review, review_id)
-    if review is None or not ops.is_assigned(review, current_user):
+    if review is None or not review_ops.is_assigned(review, current_user):
         abort(404)
     return review
 
@@ -110,13 +110,13 @@ def total_of(criteria: list[RubricCriterion], scores: dict[int, int | None]) -> 
 
 
 def total_of_review(criteria: list[RubricCriterion], review: Review) -> Total:
-    return total_of(criteria, ops.saved_input(review).scores)
+    return total_of(criteria, review_ops.saved_input(review).scores)
 
 
 def render_review(review: Review, status: int = 200, declaration=None, form=None):
     application = review.application
     member = current_user.belongs_to(application.organisation)
-    may_read = ops.may_read_application(review, current_user)
+    may_read = review_ops.may_read_application(review, current_user)
     if review.conflict is not True and not member:
         record_view(application, current_user, "review")
         db.session.commit()
@@ -127,7 +127,7 @@ def render_review(review: Review, status: int = 200, declaration=None, form=None
         "criteria": criteria,
         "member": member,
         "may_read": may_read,
-        "text": ops.criterion_text,
+        "text": review_ops.criterion_text,
         "now": utcnow(),
         "steps": STEPS,
     }
@@ -167,7 +167,7 @@ def declare(review_id: int):
             return back_to_review(review)
         return render_review(review, 422, declaration=form)
     refused = run(
-        lambda: ops.declare(review, current_user, form.has_conflict, form.note.data or "")
+        lambda: review_ops.declare(review, current_user, form.has_conflict, form.note.data or "")
     )
     if refused is not None:
         flash(str(refused), "error")
@@ -198,9 +198,9 @@ def save(review_id: int):
 
     def store_input():
         if submitting:
-            errors.update(ops.prepare_submission(review, current_user, data))
+            errors.update(review_ops.prepare_submission(review, current_user, data))
         else:
-            ops.save_draft(review, current_user, data)
+            review_ops.save_draft(review, current_user, data)
 
     refused = run(store_input)
     if isinstance(refused, Stale):
@@ -231,12 +231,12 @@ def form_with_problems(review: Review, errors: dict[str, str]):
 
 def render_confirmation(review: Review, status: int = 200):
     criteria = review.application.round.criteria
-    form = ConfirmForm(formdata=None, version=ops.content_version(review))
+    form = ConfirmForm(formdata=None, version=review_ops.content_version(review))
     context = {
         "review": review,
         "application": review.application,
         "criteria": criteria,
-        "text": ops.criterion_text,
+        "text": review_ops.criterion_text,
         "total": total_of_review(criteria, review),
         "form": form,
     }
@@ -250,11 +250,11 @@ def confirm(review_id: int):
     button that submits it and a way back to the form that keeps everything."""
     review = load_review(review_id)
     try:
-        ops.refuse_unless_writable(review, current_user)
-    except ops.ReviewRefused as refused:
+        review_ops.refuse_unless_writable(review, current_user)
+    except review_ops.ReviewRefused as refused:
         flash(str(refused), "error")
         return back_to_review(review)
-    errors = ops.problems(review, ops.saved_input(review))
+    errors = review_ops.problems(review, review_ops.saved_input(review))
     if errors:
         return form_with_problems(review, errors)
     return render_confirmation(review)
@@ -272,10 +272,10 @@ def submit(review_id: int):
     errors = {}
     refused = run(
         lambda: errors.update(
-            ops.confirm_submission(review, current_user, form.version.data or "") or {}
+            review_ops.confirm_submission(review, current_user, form.version.data or "") or {}
         )
     )
-    if isinstance(refused, ops.ReviewChanged):
+    if isinstance(refused, review_ops.ReviewChanged):
         flash(str(refused), "error")
         return redirect(url_for("reviews.confirm", review_id=review.id))
     if refused is not None:
