@@ -80,7 +80,7 @@ def attachments(application_id: int):
     application = load_application(application_id)
     form = AttachmentForm()
     if request.method == "GET":
-        record_view(application, current_user, "attachments")
+        record_view(application, "attachments", by=current_user)
         db.session.commit()
         return render_step(application, form)
 
@@ -170,7 +170,7 @@ def download_attachment(application_id: int, attachment_id: int):
     if not path.is_file():
         logger.error("The file of attachment %s is missing", attachment.id)
         abort(404)
-    record_view(application, current_user, f"attachment:{attachment.id}")
+    record_view(application, f"attachment:{attachment.id}", by=current_user)
     db.session.commit()
     response = send_file(
         path,

@@ -254,13 +254,13 @@ def expire_info_requests(now: datetime) -> list[Application]:
     return applications
 
 
-def record_view(application: Application, user: User, page: str) -> ApplicationView | None:
+def record_view(application: Application, page: str, *, by: User) -> ApplicationView | None:
     """Log that someone outside the applying organisation (an administrator, later a reviewer)
     looked at a page of the application. Members looking at their own application are not
     logged. The view commits."""
-    if user.belongs_to(application.organisation):
+    if by.belongs_to(application.organisation):
         return None
-    view = ApplicationView(application_id=application.id, user_id=user.id, page=page)
+    view = ApplicationView(application_id=application.id, user_id=by.id, page=page)
     db.session.add(view)
     db.session.flush()
     return view

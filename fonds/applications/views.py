@@ -193,7 +193,7 @@ def step(application_id: int, step: str):
     context = step_context(application, step)
 
     if request.method == "GET":
-        application_ops.record_view(application, current_user, f"step:{step}")
+        application_ops.record_view(application, f"step:{step}", by=current_user)
         db.session.commit()
         if rescue.restore(application, step, context["editable"]):
             flash(
@@ -339,7 +339,7 @@ def render_check(application: Application, form: SubmitForm, status_code: int = 
 def check(application_id: int):
     """Everything entered, with links back to each step, and what is still missing."""
     application = load_application(application_id)
-    application_ops.record_view(application, current_user, "check")
+    application_ops.record_view(application, "check", by=current_user)
     db.session.commit()
     form = SubmitForm(ask_electronic_delivery=application.round.is_awb)
     form.publication_consent.data = "yes" if application.publication_consent else "no"
@@ -380,7 +380,7 @@ def sent(application_id: int):
     application = load_application(application_id)
     if application.reference is None:
         return redirect(url_for("applications.status", application_id=application.id))
-    application_ops.record_view(application, current_user, "sent")
+    application_ops.record_view(application, "sent", by=current_user)
     db.session.commit()
     return render_template("applications/sent.html", application=application)
 
@@ -390,7 +390,7 @@ def sent(application_id: int):
 def status(application_id: int):
     """The status in plain language, what happens next, and the history."""
     application = load_application(application_id)
-    application_ops.record_view(application, current_user, "status")
+    application_ops.record_view(application, "status", by=current_user)
     db.session.commit()
     return render_template(
         "applications/status.html",

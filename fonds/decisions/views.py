@@ -105,7 +105,7 @@ def page_of(application: Application) -> str:
 @role_required(Role.ADMIN)
 def application(application_id: int):
     application = load_application(application_id)
-    application_ops.record_view(application, current_user, "decision")
+    application_ops.record_view(application, "decision", by=current_user)
     db.session.commit()
     return render_decision(application)
 
@@ -167,7 +167,7 @@ def confirm(application_id: int):
             return redirect(page_of(application))
         form.version.data = str(application.version)
         proposal = current_decision(application)
-        application_ops.record_view(application, current_user, "decision-confirm")
+        application_ops.record_view(application, "decision-confirm", by=current_user)
         db.session.commit()
         return render_template(
             "decisions/confirm.html",

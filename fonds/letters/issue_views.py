@@ -96,7 +96,7 @@ def issue(application_id: int):
         flash(str(refused), "error")
         return redirect(back_to(application))
     if not confirmed:
-        record_view(application, current_user, "letter-issue")
+        record_view(application, "letter-issue", by=current_user)
         db.session.commit()
         return question(application, replaces, note)
     # Someone issuing the same letter at the same moment fills the unique index first.
@@ -131,8 +131,8 @@ def download(letter_id: int):
     if letter is None:
         abort(404)
     application = load_application(letter.application_id)  # 404 for people who may not see it
-    record_download(letter, current_user)
-    record_view(application, current_user, f"letter:{letter.id}")
+    record_download(letter, by=current_user)
+    record_view(application, f"letter:{letter.id}", by=current_user)
     db.session.commit()
     filename = f"besluit-{application.reference}-{letter.id}.pdf"
     return Response(

@@ -131,8 +131,8 @@ def publish_decision(application: Application) -> None:
     set_committed_value(application, "decision_published_at", now)
 
 
-def record_download(letter: Letter, user: User) -> LetterDownload:
-    download = LetterDownload(letter_id=letter.id, user_id=user.id)
+def record_download(letter: Letter, *, by: User) -> LetterDownload:
+    download = LetterDownload(letter_id=letter.id, user_id=by.id)
     db.session.add(download)
     db.session.flush()
     return download

@@ -31,7 +31,7 @@ def preview(application_id: int):
         html = render_html(application, preview_base=url_for("static", filename="letters/"))
     except NoLetter:
         abort(404)
-    record_view(application, current_user, "letter-preview")
+    record_view(application, "letter-preview", by=current_user)
     db.session.commit()
     return Response(html, mimetype="text/html")
 
@@ -44,7 +44,7 @@ def preview_pdf(application_id: int):
         _html, pdf = render_letter(application)
     except NoLetter:
         abort(404)
-    record_view(application, current_user, "letter-preview.pdf")
+    record_view(application, "letter-preview.pdf", by=current_user)
     db.session.commit()
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (

@@ -118,7 +118,7 @@ def render_review(review: Review, status: int = 200, declaration=None, form=None
     member = current_user.belongs_to(application.organisation)
     may_read = review_ops.may_read_application(review, current_user)
     if review.conflict is not True and not member:
-        record_view(application, current_user, "review")
+        record_view(application, "review", by=current_user)
         db.session.commit()
     criteria = application.round.criteria
     context = {

@@ -98,7 +98,7 @@ def render_screening(application: Application, status_code: int = 200, **forms: 
 def application(application_id: int):
     """Everything the applicant entered, the attachments, the history and the actions."""
     application = load_application(application_id)
-    ops.record_view(application, current_user, "screening")
+    ops.record_view(application, "screening", by=current_user)
     db.session.commit()
     return render_screening(application)
 
