@@ -277,15 +277,17 @@ def invitation_for(payload: dict) -> Invitation:
 def accept_invitation(
     invitation: Invitation,
     *,
-    user: User | None = None,
+    by: User | None = None,
     name: str = "",
     password: str = "",
     locale: str = "nl",
 ) -> User:
-    """Grant the invitation's role (and membership) to an existing account, or create the
-    account with the name and password given. The address is verified by the link itself."""
+    """Grant the invitation's role (and membership) to the existing account accepting it (`by`),
+    or, without one, create the account with the name and password given. The address is
+    verified by the link itself."""
     if invitation.is_accepted or invitation.is_expired():
         raise InvitationError(INVITATION_USED if invitation.is_accepted else INVITATION_EXPIRED)
+    user = by
     if user is None:
         if User.by_email(invitation.email) is not None:
             raise InvitationError(

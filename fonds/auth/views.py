@@ -323,7 +323,7 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm() if existing is None else None
     if request.method == "POST":
         if existing is not None:
-            refused = run(lambda: auth_ops.accept_invitation(invitation, user=current_user))
+            refused = run(lambda: auth_ops.accept_invitation(invitation, by=current_user))
             if refused is not None:
                 # A second click, or another tab, accepted it a moment ago.
                 flash(str(refused), "info" if isinstance(refused, Stale) else "error")
