@@ -75,14 +75,25 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# The two databases' suites run side by side, one per core, each with its own database, mail
+# server, browser and files; each suite's output is shown whole once both are done (and can be
+# followed meanwhile with `tail -f build/test-sqlite.log build/test-postgres.log`).
 test: install system-packages
-	@status=0; \
+	@status=0; start=$$(date +%s); \
 	echo "=== Lint (ruff)"; \
 	$(BIN)/ruff check . || status=1; \
-	echo "=== Test suite on SQLite"; \
-	$(MAKE) --no-print-directory test-sqlite || status=1; \
-	echo "=== Test suite on PostgreSQL"; \
-	$(MAKE) --no-print-directory test-postgres || status=1; \
+	mkdir -p build; rm -f build/test-*.status; \
+	echo "=== Test suites on SQLite and PostgreSQL, side by side (logs in build/)"; \
+	for db in sqlite postgres; do \
+	  ( $(MAKE) --no-print-directory test-$$db > build/test-$$db.log 2>&1; \
+	    echo $$? > build/test-$$db.status ) & \
+	done; \
+	wait; \
+	for db in sqlite postgres; do \
+	  echo "=== Test suite on $$db"; cat build/test-$$db.log; \
+	  [ "$$(cat build/test-$$db.status)" = 0 ] || { status=1; echo "=== FAILED on $$db"; }; \
+	done; \
+	echo "=== make test took $$(( $$(date +%s) - start )) s"; \
 	exit $$status
 
 test-sqlite:

@@ -122,6 +122,7 @@ def mailbox(smtp_server) -> Mailbox:
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory) -> str:
     import os
+    import tempfile
 
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
@@ -131,8 +132,20 @@ def database_uri(tmp_path_factory) -> str:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
         engine.dispose()
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        yield url
+        return
+    # On a memory-backed file system when the machine has one: every commit of the suite would
+    # otherwise wait for the disk (SQLite syncs on commit), and most of a test is commits.
+    shm = Path("/dev/shm")  # noqa: S108 - mkdtemp below makes a private (0700) folder
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        folder = Path(tempfile.mkdtemp(prefix="fonds-test-", dir=shm))
+    else:
+        folder = tmp_path_factory.mktemp("db")
+    yield f"sqlite:///{folder / 'test.sqlite3'}"
+    if folder.parent == shm:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -147,21 +160,52 @@ def migrated(database_uri, tmp_path_factory):
     return database_uri
 
 
+def test_settings(migrated: str, mail_port: int, folder: Path) -> dict:
+    """What every app under test is given: the test database, the loopback SMTP server, and
+    files (outbox, uploads, the SQLite queue) in the test's own folder."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": migrated,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": mail_port,
+        "MAIL_OUTBOX_DIR": str(folder / "outbox"),
+        "UPLOAD_DIR": str(folder / "uploads"),
+        "QUEUE_SQLITE_PATH": str(folder / "queue.sqlite3"),
+    }
+
+
 @pytest.fixture
-def app_factory(migrated, smtp_server, tmp_path):
-    """Build an app on the test database; every table is emptied after the test."""
+def clean_database(migrated):
+    """Every row the test wrote goes afterwards, confirmed decisions and issued letters too, in
+    one transaction on a connection of the suite's own."""
+    yield
+    engine = cleaning_engine(migrated)
+    with engine.begin() as connection:
+        allow_deleting_final_decisions(connection)
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        if connection.dialect.name == "sqlite":
+            for trigger in SQLITE_DELETE_TRIGGERS:
+                connection.execute(text(trigger))
+
+
+_cleaning_engines: dict[str, object] = {}
+
+
+def cleaning_engine(uri: str):
+    if uri not in _cleaning_engines:
+        _cleaning_engines[uri] = create_engine(uri)
+    return _cleaning_engines[uri]
+
+
+@pytest.fixture
+def app_factory(migrated, smtp_server, tmp_path, clean_database):
+    """Build an app of the test's own on the test database (for a test that needs settings of
+    its own, or adds routes); its connections close after the test."""
     controller, mailbox = smtp_server
     apps = []
 
     def make(**overrides):
-        settings = {
-            "SQLALCHEMY_DATABASE_URI": migrated,
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": controller.port,
-            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-            "QUEUE_SQLITE_PATH": str(tmp_path / "queue.sqlite3"),
-        }
+        settings = test_settings(migrated, controller.port, tmp_path)
         settings.update(overrides)
         app = create_app("testing", settings)
         apps.append(app)
@@ -172,14 +216,72 @@ def app_factory(migrated, smtp_server, tmp_path):
     for app in apps:
         with app.app_context():
             db.session.remove()
-            with db.engine.begin() as connection:
-                allow_deleting_final_decisions(connection)
-                for table in reversed(db.metadata.sorted_tables):
-                    connection.execute(table.delete())
-                if connection.dialect.name == "sqlite":
-                    for trigger in SQLITE_DELETE_TRIGGERS:
-                        connection.execute(text(trigger))
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_apps(migrated, smtp_server, tmp_path_factory):
+    """The app under test and its twin, built once for the whole suite (building an app is
+    most of a small test's time). Each test starts them with their settings as built."""
+    controller, _ = smtp_server
+    settings = test_settings(migrated, controller.port, tmp_path_factory.mktemp("shared"))
+    app = create_app("testing", settings)
+    app.test_client_class = Client
+    observer = create_app("testing", settings)
+    built = {id(app): dict(app.config), id(observer): dict(observer.config)}
+    yield app, observer, built
+    for each in (app, observer):
+        with each.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def restart(app, settings: dict, built: dict) -> None:
+    """Give a shared app back the settings it was built with (a test may have changed some),
+    the test's own folder for files, a queue of its own and rate limits as configured."""
+    from fonds import queue
+    from fonds.extensions import limiter
+
+    app.config.clear()
+    app.config.update(built)
+    app.config.update(settings)
+    queue.init_app(app)
+    # Flask-Limiter keeps its switch and counters on the one Limiter object, which every
+    # create_app (also a test's own app) sets again.
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    if getattr(limiter, "_storage", None) is not None:
+        limiter.reset()
+
+
+@pytest.fixture
+def app(shared_apps, smtp_server, tmp_path, clean_database, request):
+    """The app under test. The test's own database work runs in the context of a twin app on the
+    same database, so requests get their own context (g, session, current user) as in
+    production instead of sharing the test's."""
+    app, observer, built = shared_apps
+    controller, mailbox = smtp_server
+    settings = test_settings(app.config["SQLALCHEMY_DATABASE_URI"], controller.port, tmp_path)
+    for each in (app, observer):
+        restart(each, settings, built[id(each)])
+    mailbox.clear()
+    with observer.app_context():
+        yield app
+        db.session.remove()
+    with app.app_context():
+        db.session.remove()
+        if request.node.get_closest_marker("migrates"):
+            # The test changed the schema under the pooled connections: start them afresh.
+            db.engine.dispose()
+    if request.node.get_closest_marker("migrates"):
+        with observer.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def own_app(app_factory):
+    """An app of the test's own for a test that adds routes: Flask refuses new routes on an app
+    that has served requests, as the shared one has."""
+    return app_factory()
 
 
 # The migrations' triggers that keep a confirmed decision and an issued letter from being
@@ -218,18 +320,6 @@ class Client(FlaskClient):
         if has_app_context():
             db.session.commit()
         return response
-
-
-@pytest.fixture
-def app(app_factory):
-    """The app under test. The test's own database work runs in the context of a twin app on the
-    same database, so requests get their own context (g, session, current user) as in
-    production instead of sharing the test's."""
-    app = app_factory()
-    app.test_client_class = Client
-    observer = app_factory()
-    with observer.app_context():
-        yield app
 
 
 @pytest.fixture
@@ -408,8 +498,12 @@ def page(chromium):
 def axe_violations(page) -> list[str]:
     """WCAG 2.1 A and AA violations that axe-core finds on the page as it is now."""
     page.add_script_tag(path=str(AXE_SCRIPT))
+    # Only the violations are collected: the same rules run, without the cost of describing
+    # every element that passes.
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                     resultTypes: ['violations']})""",
+        WCAG_TAGS,
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"

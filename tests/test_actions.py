@@ -126,12 +126,14 @@ def test_run_lets_a_real_bug_through(app):
         run(bug)
 
 
-def test_an_uncaught_refusal_or_lost_race_is_a_page_not_a_server_error(app, client):
-    @app.route("/_test/refuse")
+def test_an_uncaught_refusal_or_lost_race_is_a_page_not_a_server_error(own_app):
+    client = own_app.test_client()
+
+    @own_app.route("/_test/refuse")
     def refuse():
         raise TransitionRefused("U kunt dit nu niet doen.")
 
-    @app.route("/_test/race")
+    @own_app.route("/_test/race")
     def race():
         raise StaleDataError("expected to update 1 row")
 

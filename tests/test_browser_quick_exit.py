@@ -3,6 +3,8 @@ by its reference, never by its title; "Snel weg" (quick exit) is the first thing
 link, tells screen readers what it does, stays in view, and leaves at once for a neutral site in
 place of the page, so going back does not return to the fund's page (issue 11)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -37,6 +39,8 @@ def fund(app, make_user, make_organisation, make_round, make_application):
 
 
 def assert_tab_is_discreet(page, where: str, *, names: str) -> None:
+    # Wait for the navigation to finish: a title read mid-navigation is empty.
+    expect(page).to_have_title(re.compile(re.escape(names)))
     title = page.title()
     assert TITLE not in title and DRAFT_TITLE not in title, f"{where}: {title}"
     assert names in title, f"{where}: {title}"

@@ -134,17 +134,17 @@ def test_counts_agree_with_their_verb(app, count, dutch):
 
 
 @pytest.mark.parametrize("status", [400, 413, 500])
-def test_error_pages_say_how_to_reach_the_fund(app, client, status):
+def test_error_pages_say_how_to_reach_the_fund(own_app, status):
     from werkzeug.exceptions import BadRequest, InternalServerError, RequestEntityTooLarge
 
     errors = {400: BadRequest, 413: RequestEntityTooLarge, 500: InternalServerError}
 
-    @app.route(f"/_test/error/{status}")
+    @own_app.route(f"/_test/error/{status}")
     def fail():
         raise errors[status]()
 
-    page = client.get(f"/_test/error/{status}").text
-    assert app.config["FUND_EMAIL"] in page and app.config["FUND_PHONE"] in page
+    page = own_app.test_client().get(f"/_test/error/{status}").text
+    assert own_app.config["FUND_EMAIL"] in page and own_app.config["FUND_PHONE"] in page
     assert f"Foutcode: {status}" in page
     if status == 413:
         assert "Een bestand mag maximaal 10 MB zijn." in page

@@ -471,6 +471,7 @@ def test_the_form_asks_where_an_objection_goes_in_plain_words(admin, make_round)
     assert "Noem het adres hier niet nog een keer." in page
 
 
+@pytest.mark.migrates
 def test_existing_rounds_get_an_addressee_when_migrating(app, make_round):
     """The migration gives rounds made before it an addressee the letter can use: the board,
     at the address the letterhead now shows."""
