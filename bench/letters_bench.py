@@ -67,9 +67,10 @@ def fill(app, count: int) -> list[int]:
     from fonds.applications.models import Application
     from fonds.auth.models import Role, User
     from fonds.columns import utcnow
+    from fonds.decisions.models import Decision
     from fonds.extensions import db
     from fonds.organisations.models import Membership, Organisation
-    from fonds.reviews.models import Decision, Review, ReviewScore
+    from fonds.reviews.models import Review, ReviewScore
     from fonds.rounds.models import Round
     from fonds.rounds.rubric import add_default_rubric
 

@@ -81,7 +81,9 @@ def register_extensions(app: Flask) -> None:
 
     # Import every model so metadata is complete for Alembic.
     from fonds.applications import models as _applications  # noqa: F401
+    from fonds.assignments import models as _assignments  # noqa: F401
     from fonds.auth import models as _auth  # noqa: F401
+    from fonds.decisions import models as _decisions  # noqa: F401
     from fonds.letters import models as _letters  # noqa: F401
     from fonds.mail import models as _mail  # noqa: F401
     from fonds.organisations import models as _organisations  # noqa: F401

@@ -708,7 +708,7 @@ def confirmed_decision(
     """A decision both administrators agreed on: an award when `amount` is given, otherwise a
     rejection; `points` are the fund's points per criterion (by criterion id), `partial_reason`
     why an award is lower than requested. Added to the session; the caller commits."""
-    from fonds.reviews.models import Decision
+    from fonds.decisions.models import Decision
 
     decision = Decision(
         application_id=application.id,

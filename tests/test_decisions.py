@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from fonds.applications.models import Application, ApplicationEvent, Status
 from fonds.auth.models import Role
 from fonds.columns import utcnow
+from fonds.decisions.models import Decision
 from fonds.extensions import db
-from fonds.reviews.models import Decision
 from tests.conftest import confirmed_decision
 
 _references = itertools.count(8000)

@@ -19,8 +19,8 @@ from fonds.applications.workflow import (
 )
 from fonds.auth.models import Role
 from fonds.columns import utcnow
+from fonds.decisions.models import Decision
 from fonds.extensions import db
-from fonds.reviews.models import Decision
 
 _references = itertools.count(5000)
 REVIEWER = "reviewer"

@@ -159,7 +159,7 @@ def no_conflict(application: Application, by: User | None) -> str | None:
 
 
 def current_decision(application: Application):
-    from fonds.reviews.models import Decision, DecisionState
+    from fonds.decisions.models import Decision, DecisionState
 
     return db.session.scalar(
         db.select(Decision).where(

@@ -13,8 +13,8 @@ from fonds.applications.models import Application
 from fonds.applications.workflow import TransitionRefused, apply_transition, current_decision
 from fonds.auth.models import User
 from fonds.columns import utcnow
+from fonds.decisions.models import Decision, DecisionState, Outcome
 from fonds.extensions import db
-from fonds.reviews.models import Decision, DecisionState, Outcome
 
 logger = logging.getLogger(__name__)
 

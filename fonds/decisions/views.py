@@ -18,10 +18,11 @@ from fonds.auth.models import Role
 from fonds.decisions import bp
 from fonds.decisions import operations as ops
 from fonds.decisions.forms import ConfirmForm, SendBackForm, proposal_form
+from fonds.decisions.models import Decision, DecisionState, Outcome
 from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.ranking.views import flag_labels
-from fonds.reviews.models import Decision, DecisionState, Outcome, Review
+from fonds.reviews.models import Review
 from fonds.reviews.scores import calibration_details, scores_of
 
 

@@ -371,7 +371,9 @@ def seed_demo_reviews() -> list[str]:
     reviewed applications with flags to rank, a decision waiting for a second administrator
     (proposed by beheer@, to be confirmed by beheer2@), and an award and a rejection confirmed
     by both, whose letters are still to be issued."""
-    from fonds.reviews.models import Decision, Review, ReviewerPoolMember, ReviewScore
+    from fonds.assignments.models import ReviewerPoolMember
+    from fonds.decisions.models import Decision
+    from fonds.reviews.models import Review, ReviewScore
 
     today = utcnow().astimezone(AMSTERDAM).date()
     round_ = Round(

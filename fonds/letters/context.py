@@ -18,8 +18,9 @@ from flask import current_app
 from sqlalchemy import Float, and_, cast, func, select
 
 from fonds.applications.models import Application, ApplicationEvent, InfoRequest, Status
+from fonds.decisions.models import Decision, DecisionState
 from fonds.extensions import db
-from fonds.reviews.models import Decision, DecisionState, Review, ReviewScore
+from fonds.reviews.models import Review, ReviewScore
 from fonds.reviews.scores import ranking
 from fonds.rounds.models import LegalMode, Round, RubricCriterion
 

@@ -24,9 +24,10 @@ from decimal import Decimal
 from sqlalchemy import Float, String, and_, case, cast, func, or_, select, true
 
 from fonds.applications.models import Application, Status
+from fonds.decisions.models import Decision, DecisionState
 from fonds.extensions import db
 from fonds.organisations.models import Organisation
-from fonds.reviews.models import Decision, DecisionState, Review, ReviewScore
+from fonds.reviews.models import Review, ReviewScore
 from fonds.rounds.models import Round, RubricCriterion
 
 MIN_REVIEWS_FOR_CALIBRATION = 5

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fonds.actions import forms_at_version, run_action
-from fonds.applications import operations as ops
 from fonds.applications.models import Application, Status
+from fonds.applications.operations import record_view
 from fonds.applications.steps import STEPS
 from fonds.applications.views import load_application
 from fonds.auth.models import Role
@@ -21,6 +21,7 @@ from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.rounds.views import load_round
 from fonds.screening import bp
+from fonds.screening import operations as ops
 from fonds.screening.forms import EligibleForm, NotAdmissibleForm, RequestInfoForm, ScreeningForm
 
 # The statuses the screening list can show, the first is the default: new applications.
@@ -98,7 +99,7 @@ def render_page(application: Application, status_code: int = 200, **forms: Scree
 def application(application_id: int):
     """Everything the applicant entered, the attachments, the history and the actions."""
     application = load_application(application_id)
-    ops.record_view(application, current_user, "screening")
+    record_view(application, current_user, "screening")
     db.session.commit()
     return render_page(application)
 
