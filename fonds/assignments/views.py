@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from fonds.actions import run
 from fonds.applications.models import Application, Status
-from fonds.applications.views import load_application
+from fonds.applications.queries import load_application
 from fonds.assignments import bp
 from fonds.assignments import operations as ops
 from fonds.assignments.forms import ActionForm, AssignForm, AutoAssignForm, PoolAddForm
@@ -23,7 +23,7 @@ from fonds.auth.models import Role, User
 from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.reviews.models import Review
-from fonds.rounds.views import load_round
+from fonds.rounds.queries import load_round
 
 FILTERS = ("needs", "all")
 SHORTFALLS_NAMED = 20  # a flash message names at most this many applications

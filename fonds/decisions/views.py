@@ -12,13 +12,13 @@ from sqlalchemy.orm import selectinload
 from fonds.actions import forms_at_version, run_action, stale_message
 from fonds.applications import operations as application_ops
 from fonds.applications.models import Application, Status
-from fonds.applications.views import load_application
-from fonds.applications.workflow import current_decision
+from fonds.applications.queries import load_application
 from fonds.auth.models import Role
 from fonds.decisions import bp
 from fonds.decisions import operations as ops
 from fonds.decisions.forms import ConfirmForm, SendBackForm, proposal_form
 from fonds.decisions.models import Decision, DecisionState, Outcome
+from fonds.decisions.queries import current_decision
 from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.ranking.views import flag_labels

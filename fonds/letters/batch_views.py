@@ -27,7 +27,7 @@ from fonds.letters.models import KIND_LABELS, LetterBatch
 from fonds.letters.operations import LetterRefused
 from fonds.permissions import role_required
 from fonds.queue import enqueue
-from fonds.rounds.views import load_round
+from fonds.rounds.queries import load_round
 
 
 def failure_url(failure) -> str:

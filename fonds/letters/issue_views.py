@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from fonds.actions import run
 from fonds.applications.operations import record_view
-from fonds.applications.views import load_application
+from fonds.applications.queries import load_application
 from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.ids import parse_id
@@ -21,9 +21,9 @@ from fonds.letters.operations import (
     NoteMissing,
     check_issue,
     issue_letter,
-    letters_of,
     record_download,
 )
+from fonds.letters.queries import letters_of
 from fonds.permissions import role_required
 
 

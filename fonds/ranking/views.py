@@ -27,7 +27,7 @@ from fonds.reviews.scores import (
     corrected_reviewers,
     ranking,
 )
-from fonds.rounds.views import load_round
+from fonds.rounds.queries import load_round
 
 
 def choices() -> dict:

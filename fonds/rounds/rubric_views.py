@@ -13,8 +13,8 @@ from fonds.permissions import role_required
 from fonds.rounds import bp
 from fonds.rounds.models import Round
 from fonds.rounds.operations import RUBRIC_LOCKED, rubric_locked, update_rubric
+from fonds.rounds.queries import load_round
 from fonds.rounds.rubric_forms import KIND_LABELS, RubricForm, criterion_data
-from fonds.rounds.views import load_round
 
 
 def render_rubric(round_: Round, form: RubricForm | None, locked: bool, status: int = 200):

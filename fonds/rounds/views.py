@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,15 +21,9 @@ from fonds.rounds.operations import (
     update_round,
     why_not_close,
 )
-from fonds.rounds.queries import NO_WORK, work_waiting
+from fonds.rounds.queries import load_round
 from fonds.rounds.status import RoundStatus, round_status
-
-
-def load_round(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        abort(404)
-    return round_
+from fonds.rounds.work import NO_WORK, work_waiting
 
 
 @bp.route("/<int:round_id>")

@@ -14,12 +14,12 @@ from sqlalchemy.orm import joinedload
 from fonds.actions import forms_at_version, run_action
 from fonds.applications.models import Application, Status
 from fonds.applications.operations import record_view
+from fonds.applications.queries import load_application
 from fonds.applications.steps import STEPS
-from fonds.applications.views import load_application
 from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.permissions import role_required
-from fonds.rounds.views import load_round
+from fonds.rounds.queries import load_round
 from fonds.screening import bp
 from fonds.screening import operations as ops
 from fonds.screening.forms import EligibleForm, NotAdmissibleForm, RequestInfoForm, ScreeningForm

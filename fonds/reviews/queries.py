@@ -1,0 +1,47 @@
+"""Read-only questions about reviews, for the workflow's guards, the operations and the views."""
+
+from __future__ import annotations
+
+from flask_babel import ngettext
+
+from fonds.applications.models import Application
+from fonds.auth.models import User
+from fonds.extensions import db
+from fonds.reviews.models import Review
+
+
+def has_conflict(user: User, application: Application, reviews: list | None = None) -> bool:
+    """A person has a conflict of interest with an application when they belong to the applying
+    organisation or declared a conflict as its reviewer. `reviews`, the application's reviews
+    when a page has them loaded already, saves a query."""
+    if user.belongs_to(application.organisation):
+        return True
+    if reviews is not None:
+        return any(r.reviewer_id == user.id and r.conflict is True for r in reviews)
+    return (
+        db.session.scalar(
+            db.select(Review.id).where(
+                Review.application_id == application.id,
+                Review.reviewer_id == user.id,
+                Review.conflict.is_(True),
+            )
+        )
+        is not None
+    )
+
+
+def reviews_are_in(application: Application, by: User | None = None) -> str | None:
+    """The round's number of reviews per application are submitted."""
+    submitted = db.session.scalar(
+        db.select(db.func.count(Review.id)).where(
+            Review.application_id == application.id, Review.submitted_at.is_not(None)
+        )
+    )
+    if submitted < application.round.reviewers_per_application:
+        return ngettext(
+            "%(num)s of the %(required)s reviews is submitted.",
+            "%(num)s of the %(required)s reviews are submitted.",
+            submitted,
+            required=application.round.reviewers_per_application,
+        )
+    return None
