@@ -169,9 +169,9 @@ CONTENT_SECURITY_POLICY = (
 
 
 def register_request_hooks(app: Flask) -> None:
-    from fonds.auth.models import Role
     from fonds.i18n import current_path
     from fonds.mail.operations import send_ready_mail
+    from fonds.roles import Role
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:

@@ -23,11 +23,12 @@ from sqlalchemy import create_engine, text
 
 from config import database_url
 from fonds import create_app
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.auth.passwords import hash_password
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.organisations.models import Membership, Organisation
+from fonds.roles import Role
 from fonds.rounds.models import LegalMode, Round
 from fonds.rounds.rubric import add_default_rubric
 

@@ -12,12 +12,12 @@ from sqlalchemy import event, func, select
 
 from fonds.assignments import operations as ops
 from fonds.assignments.models import ReviewerPoolMember
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.mail.operations import send_ready_mail
 from fonds.organisations.models import Membership
 from fonds.reviews.models import Review
+from fonds.roles import Role
 from fonds.screening.forms import today
 
 _references = itertools.count(1)

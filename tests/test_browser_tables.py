@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 
 from fonds.applications.models import Attachment
 from fonds.assignments.models import ReviewerPoolMember
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.roles import Role
 from tests.conftest import PASSWORD, confirmed_decision
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 

@@ -5,9 +5,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from fonds.applications.models import Application
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.auth.passwords import verify_password
 from fonds.extensions import db
+from fonds.roles import Role
 from fonds.rounds.models import Round, RubricCriterion
 
 

@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 
 from fonds.applications.models import Application
 from fonds.assignments.models import ReviewerPoolMember
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.decisions.models import Decision
 from fonds.extensions import db
 from fonds.letters.models import Letter
 from fonds.organisations.models import Membership
 from fonds.reviews.models import Review
+from fonds.roles import Role
 from fonds.screening.forms import today
 from tests.conftest import confirmed_decision
 

@@ -21,9 +21,9 @@ from fonds.applications.workflow import (
     TRANSITIONS,
     TransitionRefused,
 )
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.roles import Role
 from fonds.screening.operations import request_information
 from tests import files
 

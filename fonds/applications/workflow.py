@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 
 from fonds.actions import Refused
 from fonds.applications.models import Application, ApplicationEvent, Status
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.decisions.queries import current_decision
 from fonds.extensions import db
 from fonds.reviews.queries import has_conflict, reviews_are_in
+from fonds.roles import Role
 
 
 class TransitionRefused(Refused):

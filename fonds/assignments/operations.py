@@ -16,12 +16,13 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from fonds.actions import Refused
 from fonds.applications.models import Application, Status
 from fonds.assignments.models import ReviewerPoolMember
-from fonds.auth.models import Role, User, UserRole
+from fonds.auth.models import User, UserRole
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.mail.operations import queue_mail
 from fonds.organisations.models import Membership
 from fonds.reviews.models import Review
+from fonds.roles import Role
 from fonds.rounds.models import Round
 
 logger = logging.getLogger(__name__)

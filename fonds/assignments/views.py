@@ -19,10 +19,11 @@ from fonds.applications.queries import load_application
 from fonds.assignments import bp
 from fonds.assignments import operations as ops
 from fonds.assignments.forms import ActionForm, AssignForm, AutoAssignForm, PoolAddForm
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.reviews.models import Review
+from fonds.roles import Role
 from fonds.rounds.queries import load_round
 
 FILTERS = ("needs", "all")

@@ -30,10 +30,11 @@ from fonds.auth.forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.auth.tokens import LinkExpired, LinkInvalid, Purpose, read_token
 from fonds.extensions import db, limiter
 from fonds.i18n import safe_next
+from fonds.roles import Role
 
 # Where each person starts: the page of their own work. Administrator first, then reviewer, then
 # applicant (a member of an organisation); someone with nothing to do yet gets their account page.

@@ -13,7 +13,6 @@ from fonds.actions import forms_at_version, run_action, stale_message
 from fonds.applications import operations as application_ops
 from fonds.applications.models import Application, Status
 from fonds.applications.queries import load_application
-from fonds.auth.models import Role
 from fonds.decisions import bp
 from fonds.decisions import operations as ops
 from fonds.decisions.forms import ConfirmForm, SendBackForm, proposal_form
@@ -24,6 +23,7 @@ from fonds.permissions import role_required
 from fonds.ranking.views import flag_labels
 from fonds.reviews.models import Review
 from fonds.reviews.scores import calibration_details, scores_of
+from fonds.roles import Role
 
 
 @bp.app_template_global("awarded_amount")

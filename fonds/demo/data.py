@@ -17,11 +17,12 @@ from fonds.applications.models import (
     Status,
 )
 from fonds.applications.operations import next_reference
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.auth.passwords import hash_password
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.organisations.models import Membership, Organisation
+from fonds.roles import Role
 from fonds.rounds.models import LegalMode, Round
 from fonds.rounds.rubric import add_default_rubric
 

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fonds.actions import run
-from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.letters import bp
 from fonds.letters.batch import (
@@ -27,6 +26,7 @@ from fonds.letters.models import KIND_LABELS, LetterBatch
 from fonds.letters.operations import LetterRefused
 from fonds.permissions import role_required
 from fonds.queue import enqueue
+from fonds.roles import Role
 from fonds.rounds.queries import load_round
 
 

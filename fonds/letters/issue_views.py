@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from fonds.actions import run
 from fonds.applications.operations import record_view
 from fonds.applications.queries import load_application
-from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.ids import parse_id
 from fonds.letters import bp
@@ -25,6 +24,7 @@ from fonds.letters.operations import (
 )
 from fonds.letters.queries import letters_of
 from fonds.permissions import role_required
+from fonds.roles import Role
 
 
 @bp.app_template_global("letters_of")

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from fonds.actions import Invalid, run
 from fonds.auth.forms import InviteStaffForm
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.auth.operations import invite, pending_invitations
 from fonds.extensions import db
 from fonds.people import bp
 from fonds.permissions import role_required
+from fonds.roles import Role
 
 
 def render_people(form: InviteStaffForm, status: int = 200):

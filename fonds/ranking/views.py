@@ -14,7 +14,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from fonds.applications.models import COMMUNITIES, Application
-from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.formatting import score
 from fonds.permissions import role_required
@@ -27,6 +26,7 @@ from fonds.reviews.scores import (
     corrected_reviewers,
     ranking,
 )
+from fonds.roles import Role
 from fonds.rounds.queries import load_round
 
 

@@ -17,7 +17,6 @@ from fonds.actions import Stale, run
 from fonds.applications.models import Application
 from fonds.applications.operations import record_view
 from fonds.applications.steps import STEPS
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.permissions import role_required
@@ -26,6 +25,7 @@ from fonds.reviews import operations as ops
 from fonds.reviews.forms import ConfirmForm, DeclarationForm, review_form
 from fonds.reviews.models import Review, ReviewScore
 from fonds.reviews.scores import review_total
+from fonds.roles import Role
 from fonds.rounds.models import RubricCriterion
 
 

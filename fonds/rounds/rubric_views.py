@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fonds.actions import run
-from fonds.auth.models import Role
 from fonds.permissions import role_required
+from fonds.roles import Role
 from fonds.rounds import bp
 from fonds.rounds.models import Round
 from fonds.rounds.operations import RUBRIC_LOCKED, rubric_locked, update_rubric

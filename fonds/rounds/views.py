@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from fonds.actions import run
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.permissions import role_required
+from fonds.roles import Role
 from fonds.rounds import bp
 from fonds.rounds.forms import LEGAL_MODE_HINTS, CloseRoundForm, RoundForm
 from fonds.rounds.models import Round

@@ -16,9 +16,9 @@ from fonds.applications.models import Application, Status
 from fonds.applications.operations import record_view
 from fonds.applications.queries import load_application
 from fonds.applications.steps import STEPS
-from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.permissions import role_required
+from fonds.roles import Role
 from fonds.rounds.queries import load_round
 from fonds.screening import bp
 from fonds.screening import operations as ops
