@@ -83,8 +83,8 @@ def test_seed_demo_is_safe_to_run_twice(app, client):
 
     # The round under assessment: reviews to rank, and a proposal for the second administrator.
     from fonds.decisions.models import Decision
+    from fonds.ranking.queries import ranking
     from fonds.reviews.models import Review
-    from fonds.reviews.scores import ranking
 
     review_round = db.session.scalar(select(Round).where(Round.name.like("Van binnenuit%")))
     rows = ranking(review_round)

@@ -20,9 +20,8 @@ from fonds.decisions.models import Decision, DecisionState, Outcome
 from fonds.decisions.queries import current_decision
 from fonds.extensions import db
 from fonds.permissions import role_required
-from fonds.ranking.views import flag_labels
+from fonds.ranking.queries import calibration_details, flag_labels, scores_of
 from fonds.reviews.models import Review
-from fonds.reviews.scores import calibration_details, scores_of
 from fonds.roles import Role
 
 

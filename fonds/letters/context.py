@@ -20,8 +20,8 @@ from sqlalchemy import Float, and_, cast, func, select
 from fonds.applications.models import Application, ApplicationEvent, InfoRequest, Status
 from fonds.decisions.models import Decision, DecisionState
 from fonds.extensions import db
+from fonds.ranking.queries import ranking
 from fonds.reviews.models import Review, ReviewScore
-from fonds.reviews.scores import ranking
 from fonds.rounds.models import LegalMode, Round, RubricCriterion
 
 logger = logging.getLogger(__name__)

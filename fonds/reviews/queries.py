@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import ngettext
 
 from fonds.applications.models import Application
@@ -45,3 +47,14 @@ def reviews_are_in(application: Application, by: User | None = None) -> str | No
             required=application.round.reviewers_per_application,
         )
     return None
+
+
+def review_total(scores: Iterable[tuple[int, int | None]]) -> float | None:
+    """The formula of `review_totals` for one review in Python, from (weight, score) per
+    criterion: over the criteria scored so far, None while none is. The scoring page shows it
+    (and fonds.js computes it the same way while the reviewer clicks)."""
+    scored = [(weight, score) for weight, score in scores if score is not None]
+    if not scored:
+        return None
+    weighted = sum(weight * (score - 1) for weight, score in scored)
+    return weighted * 25 / sum(weight for weight, _score in scored)

@@ -24,7 +24,7 @@ from fonds.reviews import bp
 from fonds.reviews import operations as ops
 from fonds.reviews.forms import ConfirmForm, DeclarationForm, review_form
 from fonds.reviews.models import Review, ReviewScore
-from fonds.reviews.scores import review_total
+from fonds.reviews.queries import review_total
 from fonds.roles import Role
 from fonds.rounds.models import RubricCriterion
 
