@@ -10,6 +10,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import event, func, select
 
+from fonds.applications.forms import today
 from fonds.assignments import operations as ops
 from fonds.assignments.models import ReviewerPoolMember
 from fonds.columns import utcnow
@@ -18,7 +19,6 @@ from fonds.mail.operations import send_ready_mail
 from fonds.organisations.models import Membership
 from fonds.reviews.models import Review
 from fonds.roles import Role
-from fonds.screening.forms import today
 
 _references = itertools.count(1)
 TITLE = "Gesprekken in de moskee"

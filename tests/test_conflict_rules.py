@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from fonds.applications.forms import today
 from fonds.applications.models import Application
 from fonds.assignments.models import ReviewerPoolMember
 from fonds.columns import utcnow
@@ -19,7 +20,6 @@ from fonds.letters.models import Letter
 from fonds.organisations.models import Membership
 from fonds.reviews.models import Review
 from fonds.roles import Role
-from fonds.screening.forms import today
 from tests.conftest import confirmed_decision
 
 OWN = "You are a member of the organisation that applies. Another administrator must do this."

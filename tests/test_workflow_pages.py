@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from fonds.applications.forms import today
 from fonds.applications.models import Application, InfoRequest, Status
 from fonds.applications.workflow import ADMIN, MEMBER, TRANSITIONS
 from fonds.columns import utcnow
@@ -23,7 +24,6 @@ from fonds.decisions.models import Decision
 from fonds.extensions import db
 from fonds.reviews.models import Review
 from fonds.roles import Role
-from fonds.screening.forms import today
 from tests.conftest import confirmed_decision
 from tests.page_forms import find_button, find_link
 
