@@ -5,8 +5,8 @@ no server; with REDIS_URL it lives in Redis. Either way `flask worker` runs the 
 worker processes: rendering is CPU work, so processes (not threads) give real parallelism, and
 in a process's main thread the per-letter time limit (a timer signal) works.
 
-Each app builds its own Huey instance and registers its tasks as closures over the app, so a
-worker runs every task in the same application context a request would have."""
+Each app builds its own Huey instance; the domains register their tasks as closures over the app,
+so a worker runs every task in the same application context a request would have."""
 
 from __future__ import annotations
 
@@ -38,28 +38,9 @@ def init_app(app: Flask) -> None:
         with app.app_context():
             db.engine.dispose(close=False)
 
-    @huey.task(name="letters.run_batch")
-    def run_letter_batch(batch_id: int) -> None:
-        """Fan a letter batch out into one task per letter, so every worker takes a share."""
-        from fonds.letters.batch import pending_items
-
-        with app.app_context():
-            item_ids = pending_items(batch_id)
-        for item_id in item_ids:
-            issue_batch_letter(item_id)
-
-    @huey.task(name="letters.issue_item", retries=3, retry_delay=1)
-    def issue_batch_letter(item_id: int) -> None:
-        from fonds.letters.batch import issue_item
-
-        with app.app_context():
-            issue_item(item_id)
-
     app.extensions["huey"] = huey
-    app.extensions["fonds.tasks"] = {
-        "letters.run_batch": run_letter_batch,
-        "letters.issue_item": issue_batch_letter,
-    }
+    # Each domain adds its tasks (fonds.letters.tasks) when the app registers it.
+    app.extensions["fonds.tasks"] = {}
     app.cli.add_command(worker_command)
 
 

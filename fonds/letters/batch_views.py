@@ -21,9 +21,9 @@ from fonds.letters.batch import (
     letter_counts,
     start_batch,
 )
-from fonds.letters.issue_views import decision_page
 from fonds.letters.models import KIND_LABELS, LetterBatch
 from fonds.letters.operations import LetterRefused
+from fonds.letters.queries import decision_page
 from fonds.permissions import role_required
 from fonds.queue import enqueue
 from fonds.roles import Role

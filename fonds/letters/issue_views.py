@@ -3,7 +3,7 @@ and administrators; everyone else is told it does not exist). Every download is 
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,7 +22,7 @@ from fonds.letters.operations import (
     issue_letter,
     record_download,
 )
-from fonds.letters.queries import letters_of
+from fonds.letters.queries import decision_page, letters_of
 from fonds.permissions import role_required
 from fonds.roles import Role
 
@@ -37,14 +37,6 @@ def template_letters_of(application) -> list[Letter]:
 def template_letter_by_post(application) -> bool:
     """Whether the application's letters must also be printed and posted (art. 2:14 Awb)."""
     return by_post(application)
-
-
-def decision_page(application_id: int, status: str) -> str:
-    """Where an application's letter is issued: the screening page for not admissible, the
-    decision page otherwise."""
-    if status == "not_admissible":
-        return url_for("screening.application", application_id=application_id)
-    return url_for("decisions.application", application_id=application_id)
 
 
 def back_to(application) -> str:

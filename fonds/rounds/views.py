@@ -118,7 +118,3 @@ def close(round_id: int):
         flash(str(refusal), "error")
         return redirect(url_for("rounds.manage"))
     return render_template("rounds/close.html", round=round_, form=form)
-
-
-# The rubric pages attach themselves to this blueprint; they use load_round above.
-from fonds.rounds import rubric_views as _rubric_views  # noqa: E402, F401
