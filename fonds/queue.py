@@ -11,6 +11,7 @@ so a worker runs every task in the same application context a request would have
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import click
 from flask import Flask, current_app
@@ -39,9 +40,18 @@ def init_app(app: Flask) -> None:
             db.engine.dispose(close=False)
 
     app.extensions["huey"] = huey
-    # Each domain adds its tasks (fonds.letters.tasks) when the app registers it.
     app.extensions["fonds.tasks"] = {}
+    # A queue made again (a test's own queue) gets the tasks the domains added to the first one.
+    for make_tasks in app.extensions.setdefault("fonds.task_makers", []):
+        make_tasks(app, huey)
     app.cli.add_command(worker_command)
+
+
+def add_tasks(app: Flask, make_tasks: Callable[[Flask, SqliteHuey | RedisHuey], None]) -> None:
+    """A domain adds its tasks (fonds.letters.tasks): make_tasks(app, huey) declares them and
+    names them in app.extensions["fonds.tasks"]."""
+    app.extensions["fonds.task_makers"].append(make_tasks)
+    make_tasks(app, app.extensions["huey"])
 
 
 def enqueue(task_name: str, *args) -> None:

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from fonds import queue
+
 
 def register(app: Flask) -> None:
-    huey = app.extensions["huey"]
+    queue.add_tasks(app, make_tasks)
+
+
+def make_tasks(app: Flask, huey) -> None:
 
     @huey.task(name="letters.run_batch")
     def run_letter_batch(batch_id: int) -> None:
