@@ -106,6 +106,11 @@ EXCEPTIONS: list[tuple[str, str, str]] = [
         "the applicant's status page lists the application's letters",
     ),
     (
+        "fonds.applications.views",
+        "fonds.decisions.queries",
+        "the applicant's status page shows the amount awarded",
+    ),
+    (
         "fonds.applications.attachment_views",
         "fonds.reviews.operations",
         "a reviewer may read the attachments of an application assigned to them",

@@ -8,7 +8,6 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from fonds.actions import Refused, Stale, run
@@ -16,7 +15,7 @@ from fonds.applications import bp, rescue
 from fonds.applications import operations as ops
 from fonds.applications.forms import SubmitForm, WithdrawForm
 from fonds.applications.models import DECIDED, Application, Status
-from fonds.applications.queries import load_application
+from fonds.applications.queries import applications_of, load_application
 from fonds.applications.steps import (
     BY_KEY,
     MAX_BUDGET_LINES,
@@ -35,29 +34,21 @@ from fonds.applications.steps import (
     why_not_change,
 )
 from fonds.columns import utcnow
+from fonds.decisions.queries import awarded_amount
 from fonds.extensions import db, login_manager
 from fonds.ids import parse_id
 from fonds.letters.queries import letters_of
-from fonds.rounds.models import Round
-from fonds.rounds.queries import load_round
+from fonds.rounds.queries import load_round, open_rounds
 
 
 @bp.route("/")
 @login_required
 def dashboard():
     """Open rounds and the applications of the person's organisations."""
-    now = utcnow()
-    open_rounds = db.session.scalars(
-        select(Round).where(Round.opens_at <= now, Round.closes_at > now).order_by(Round.closes_at)
-    ).all()
-    organisation_ids = [o.id for o in current_user.organisations]
-    applications = db.session.scalars(
-        select(Application)
-        .where(Application.organisation_id.in_(organisation_ids))
-        .order_by(Application.updated_at.desc())
-    ).all()
     return render_template(
-        "applications/dashboard.html", open_rounds=open_rounds, applications=applications
+        "applications/dashboard.html",
+        open_rounds=open_rounds(utcnow()),
+        applications=applications_of(current_user.organisations),
     )
 
 
@@ -329,6 +320,7 @@ def status(application_id: int):
         changeable=changeable_steps(application),
         send=ops.send_transition(application),
         letters=letters_of(application),
+        awarded=awarded_amount(application),
         now=utcnow(),
     )
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from fonds.applications.models import Application
 from fonds.auth.models import User
 from fonds.extensions import db
-from fonds.reviews.models import Review
+from fonds.reviews.models import Review, ReviewScore
+from fonds.rounds.models import RubricCriterion
 
 
 def has_conflict(user: User, application: Application, reviews: list | None = None) -> bool:
@@ -58,3 +61,53 @@ def review_total(scores: Iterable[tuple[int, int | None]]) -> float | None:
         return None
     weighted = sum(weight * (score - 1) for weight, score in scored)
     return weighted * 25 / sum(weight for weight, _score in scored)
+
+
+def reviews_of(application: Application) -> list[Review]:
+    return db.session.scalars(
+        select(Review)
+        .options(selectinload(Review.scores), selectinload(Review.reviewer))
+        .where(Review.application_id == application.id)
+        .order_by(Review.assigned_at, Review.id)
+    ).all()
+
+
+def other_reviews(review: Review) -> list[Review]:
+    """The other submitted reviews of the application, in the order they came in."""
+    return list(
+        db.session.scalars(
+            select(Review)
+            .options(selectinload(Review.scores))
+            .where(
+                Review.application_id == review.application_id,
+                Review.id != review.id,
+                Review.submitted_at.is_not(None),
+            )
+            .order_by(Review.submitted_at, Review.id)
+        )
+    )
+
+
+def assignments_of(reviewer: User) -> list[tuple[Review, int, int]]:
+    """The reviewer's assignments across rounds, the first due first, each as (review, criteria
+    scored, criteria of the round) with its application and round loaded. One query, however
+    many assignments: progress is counted in SQL."""
+    scored = (
+        select(func.count(ReviewScore.id))
+        .where(ReviewScore.review_id == Review.id, ReviewScore.score.is_not(None))
+        .correlate(Review)
+        .scalar_subquery()
+    )
+    criteria = (
+        select(func.count(RubricCriterion.id))
+        .where(RubricCriterion.round_id == Application.round_id)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+    return db.session.execute(
+        select(Review, scored, criteria)
+        .join(Review.application)
+        .options(contains_eager(Review.application).joinedload(Application.round))
+        .where(Review.reviewer_id == reviewer.id)
+        .order_by(Review.due_at, Review.id)
+    ).all()

@@ -10,11 +10,8 @@ from dataclasses import dataclass
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
 
 from fonds.actions import Stale, run
-from fonds.applications.models import Application
 from fonds.applications.operations import record_view
 from fonds.applications.steps import STEPS
 from fonds.columns import utcnow
@@ -23,8 +20,8 @@ from fonds.permissions import role_required
 from fonds.reviews import bp
 from fonds.reviews import operations as ops
 from fonds.reviews.forms import ConfirmForm, DeclarationForm, review_form
-from fonds.reviews.models import Review, ReviewScore
-from fonds.reviews.queries import review_total
+from fonds.reviews.models import Review
+from fonds.reviews.queries import assignments_of, other_reviews, review_total
 from fonds.roles import Role
 from fonds.rounds.models import RubricCriterion
 
@@ -34,27 +31,8 @@ from fonds.rounds.models import RubricCriterion
 def dashboard():
     """The reviewer's assignments across rounds: first the reviews to do, the first due first,
     with their progress; then the finished ones (submitted, a conflict declared, or an
-    application no longer being assessed), the latest first. One query, however many
-    assignments: progress is counted in SQL."""
-    scored = (
-        select(func.count(ReviewScore.id))
-        .where(ReviewScore.review_id == Review.id, ReviewScore.score.is_not(None))
-        .correlate(Review)
-        .scalar_subquery()
-    )
-    criteria = (
-        select(func.count(RubricCriterion.id))
-        .where(RubricCriterion.round_id == Application.round_id)
-        .correlate(Application)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(Review, scored, criteria)
-        .join(Review.application)
-        .options(contains_eager(Review.application).joinedload(Application.round))
-        .where(Review.reviewer_id == current_user.id)
-        .order_by(Review.due_at, Review.id)
-    ).all()
+    application no longer being assessed), the latest first."""
+    rows = assignments_of(current_user)
     to_do = [row for row in rows if row[0].is_to_do]
     finished = [row for row in reversed(rows) if not row[0].is_to_do]
     return render_template("reviews/dashboard.html", to_do=to_do, finished=finished, now=utcnow())
@@ -67,22 +45,6 @@ def load_review(review_id: int) -> Review:
     if review is None or not ops.is_assigned(review, current_user):
         abort(404)
     return review
-
-
-def other_reviews(review: Review) -> list[Review]:
-    """The other submitted reviews of the application, in the order they came in."""
-    return list(
-        db.session.scalars(
-            select(Review)
-            .options(selectinload(Review.scores))
-            .where(
-                Review.application_id == review.application_id,
-                Review.id != review.id,
-                Review.submitted_at.is_not(None),
-            )
-            .order_by(Review.submitted_at, Review.id)
-        )
-    )
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,11 @@ from collections.abc import Callable
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from fonds.actions import forms_at_version, run_action
 from fonds.applications.models import Application, Status
 from fonds.applications.operations import record_view
-from fonds.applications.queries import load_application
+from fonds.applications.queries import load_application, sent_applications
 from fonds.applications.steps import STEPS
 from fonds.extensions import db
 from fonds.permissions import role_required
@@ -53,16 +51,7 @@ def round_list(round_id: int):
     status = request.args.get("status", Status.SUBMITTED.value)
     if status not in {s.value for s in SCREENING_STATUSES}:
         status = Status.SUBMITTED.value
-    applications = db.session.scalars(
-        select(Application)
-        .options(joinedload(Application.organisation))
-        .where(
-            Application.round_id == round_.id,
-            Application.status == status,
-            Application.submitted_at.is_not(None),
-        )
-        .order_by(Application.submitted_at, Application.id)
-    ).all()
+    applications = sent_applications(round_, status)
     return render_template(
         "screening/list.html",
         round=round_,
