@@ -243,3 +243,23 @@ def test_exceptions_are_listed_once_with_a_reason():
     pairs = [(importer, imported) for importer, imported, _ in EXCEPTIONS]
     assert len(pairs) == len(set(pairs))
     assert all(reason.strip() for *_, reason in EXCEPTIONS)
+
+
+def test_the_rules_catch_what_they_should():
+    # An upward import, an import between two units on one level, another package's views, a
+    # package's own view module from elsewhere than its __init__; and what stays allowed.
+    assert against_the_order("fonds.auth.operations", "fonds.letters.queries") == (
+        "auth is below letters"
+    )
+    assert against_the_order("fonds.reviews.operations", "fonds.screening.operations") == (
+        "reviews and screening are on one level"
+    )
+    assert against_the_order("fonds.decisions.operations", "fonds.reviews.views") == (
+        "imports another package's view module"
+    )
+    assert against_the_order("fonds.rounds.operations", "fonds.rounds.rubric_views") == (
+        "imports a view module (only the package's __init__ registers them)"
+    )
+    assert against_the_order("fonds.rounds", "fonds.rounds.rubric_views") is None
+    assert against_the_order("fonds.letters.queries", "fonds.auth.models") is None
+    assert against_the_order("fonds.money", "fonds.formatting") is None
