@@ -65,11 +65,13 @@ def fill(app, count: int) -> list[int]:
     from flask_migrate import upgrade
 
     from fonds.applications.models import Application
-    from fonds.auth.models import Role, User
+    from fonds.auth.models import User
     from fonds.columns import utcnow
+    from fonds.decisions.models import Decision
     from fonds.extensions import db
     from fonds.organisations.models import Membership, Organisation
-    from fonds.reviews.models import Decision, Review, ReviewScore
+    from fonds.reviews.models import Review, ReviewScore
+    from fonds.roles import Role
     from fonds.rounds.models import Round
     from fonds.rounds.rubric import add_default_rubric
 

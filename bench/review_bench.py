@@ -27,12 +27,14 @@ from sqlalchemy import event, insert, select, text  # noqa: E402
 
 from fonds import create_app  # noqa: E402
 from fonds.applications.models import Application  # noqa: E402
-from fonds.auth.models import Role, User, UserRole  # noqa: E402
+from fonds.assignments.models import ReviewerPoolMember  # noqa: E402
+from fonds.auth.models import User, UserRole  # noqa: E402
 from fonds.auth.passwords import hash_password  # noqa: E402
 from fonds.columns import utcnow  # noqa: E402
 from fonds.extensions import db  # noqa: E402
 from fonds.organisations.models import Membership, Organisation  # noqa: E402
-from fonds.reviews.models import Review, ReviewerPoolMember, ReviewScore  # noqa: E402
+from fonds.reviews.models import Review, ReviewScore  # noqa: E402
+from fonds.roles import Role  # noqa: E402
 from fonds.rounds.models import Round  # noqa: E402
 from fonds.rounds.rubric import add_default_rubric  # noqa: E402
 

@@ -81,7 +81,9 @@ def register_extensions(app: Flask) -> None:
 
     # Import every model so metadata is complete for Alembic.
     from fonds.applications import models as _applications  # noqa: F401
+    from fonds.assignments import models as _assignments  # noqa: F401
     from fonds.auth import models as _auth  # noqa: F401
+    from fonds.decisions import models as _decisions  # noqa: F401
     from fonds.letters import models as _letters  # noqa: F401
     from fonds.mail import models as _mail  # noqa: F401
     from fonds.organisations import models as _organisations  # noqa: F401
@@ -104,60 +106,41 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    # Views and commands attach themselves to their blueprint when imported.
-    from fonds.applications import attachment_views as _attachment_views  # noqa: F401
-    from fonds.applications import bp as applications_bp
-    from fonds.applications import commands as _application_commands  # noqa: F401
-    from fonds.applications import views as _application_views  # noqa: F401
-    from fonds.assignments import bp as assignments_bp
-    from fonds.assignments import views as _assignment_views  # noqa: F401
-    from fonds.auth import bp as auth_bp
-    from fonds.auth import commands as _auth_commands  # noqa: F401
-    from fonds.auth import views as _auth_views  # noqa: F401
-    from fonds.decisions import bp as decisions_bp
-    from fonds.decisions import views as _decision_views  # noqa: F401
-    from fonds.demo import bp as demo_bp
-    from fonds.demo import commands as _demo_commands  # noqa: F401
-    from fonds.letters import batch_views as _letter_batch_views  # noqa: F401
-    from fonds.letters import bp as letters_bp
-    from fonds.letters import issue_views as _letter_issue_views  # noqa: F401
-    from fonds.letters import views as _letter_views  # noqa: F401
-    from fonds.mail import bp as mail_bp
-    from fonds.mail import commands as _mail_commands  # noqa: F401
-    from fonds.organisations import bp as organisations_bp
-    from fonds.organisations import views as _organisation_views  # noqa: F401
-    from fonds.pages import bp as pages_bp
-    from fonds.pages import errors as _errors  # noqa: F401
-    from fonds.pages import views as _page_views  # noqa: F401
-    from fonds.people import bp as people_bp
-    from fonds.people import views as _people_views  # noqa: F401
-    from fonds.ranking import bp as ranking_bp
-    from fonds.ranking import views as _ranking_views  # noqa: F401
-    from fonds.reviews import bp as reviews_bp
-    from fonds.reviews import commands as _review_commands  # noqa: F401
-    from fonds.reviews import views as _review_views  # noqa: F401
-    from fonds.rounds import bp as rounds_bp
-    from fonds.rounds import views as _round_views  # noqa: F401
-    from fonds.screening import bp as screening_bp
-    from fonds.screening import views as _screening_views  # noqa: F401
+    # Each package attaches its views and commands to its blueprint and registers it.
+    from fonds import (
+        applications,
+        assignments,
+        auth,
+        decisions,
+        demo,
+        letters,
+        mail,
+        organisations,
+        pages,
+        people,
+        ranking,
+        reviews,
+        rounds,
+        screening,
+    )
 
-    for blueprint in (
-        pages_bp,
-        auth_bp,
-        organisations_bp,
-        people_bp,
-        rounds_bp,
-        applications_bp,
-        screening_bp,
-        assignments_bp,
-        reviews_bp,
-        ranking_bp,
-        decisions_bp,
-        letters_bp,
-        mail_bp,
-        demo_bp,
+    for package in (
+        pages,
+        auth,
+        organisations,
+        people,
+        rounds,
+        applications,
+        screening,
+        assignments,
+        reviews,
+        ranking,
+        decisions,
+        letters,
+        mail,
+        demo,
     ):
-        app.register_blueprint(blueprint)
+        package.register(app)
 
 
 CONTENT_SECURITY_POLICY = (
@@ -167,9 +150,9 @@ CONTENT_SECURITY_POLICY = (
 
 
 def register_request_hooks(app: Flask) -> None:
-    from fonds.auth.models import Role
     from fonds.i18n import current_path
     from fonds.mail.operations import send_ready_mail
+    from fonds.roles import Role
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:

@@ -5,12 +5,13 @@ no server; with REDIS_URL it lives in Redis. Either way `flask worker` runs the 
 worker processes: rendering is CPU work, so processes (not threads) give real parallelism, and
 in a process's main thread the per-letter time limit (a timer signal) works.
 
-Each app builds its own Huey instance and registers its tasks as closures over the app, so a
-worker runs every task in the same application context a request would have."""
+Each app builds its own Huey instance; the domains register their tasks as closures over the app,
+so a worker runs every task in the same application context a request would have."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import click
 from flask import Flask, current_app
@@ -38,29 +39,19 @@ def init_app(app: Flask) -> None:
         with app.app_context():
             db.engine.dispose(close=False)
 
-    @huey.task(name="letters.run_batch")
-    def run_letter_batch(batch_id: int) -> None:
-        """Fan a letter batch out into one task per letter, so every worker takes a share."""
-        from fonds.letters.batch import pending_items
-
-        with app.app_context():
-            item_ids = pending_items(batch_id)
-        for item_id in item_ids:
-            issue_batch_letter(item_id)
-
-    @huey.task(name="letters.issue_item", retries=3, retry_delay=1)
-    def issue_batch_letter(item_id: int) -> None:
-        from fonds.letters.batch import issue_item
-
-        with app.app_context():
-            issue_item(item_id)
-
     app.extensions["huey"] = huey
-    app.extensions["fonds.tasks"] = {
-        "letters.run_batch": run_letter_batch,
-        "letters.issue_item": issue_batch_letter,
-    }
+    app.extensions["fonds.tasks"] = {}
+    # A queue made again (a test's own queue) gets the tasks the domains added to the first one.
+    for make_tasks in app.extensions.setdefault("fonds.task_makers", []):
+        make_tasks(app, huey)
     app.cli.add_command(worker_command)
+
+
+def add_tasks(app: Flask, make_tasks: Callable[[Flask, SqliteHuey | RedisHuey], None]) -> None:
+    """A domain adds its tasks (fonds.letters.tasks): make_tasks(app, huey) declares them and
+    names them in app.extensions["fonds.tasks"]."""
+    app.extensions["fonds.task_makers"].append(make_tasks)
+    make_tasks(app, app.extensions["huey"])
 
 
 def enqueue(task_name: str, *args) -> None:

@@ -23,11 +23,12 @@ from sqlalchemy import create_engine, text
 
 from config import database_url
 from fonds import create_app
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.auth.passwords import hash_password
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.organisations.models import Membership, Organisation
+from fonds.roles import Role
 from fonds.rounds.models import LegalMode, Round
 from fonds.rounds.rubric import add_default_rubric
 
@@ -802,7 +803,7 @@ def confirmed_decision(
     """A decision both administrators agreed on: an award when `amount` is given, otherwise a
     rejection; `points` are the fund's points per criterion (by criterion id), `partial_reason`
     why an award is lower than requested. Added to the session; the caller commits."""
-    from fonds.reviews.models import Decision
+    from fonds.decisions.models import Decision
 
     decision = Decision(
         application_id=application.id,

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 
 from fonds.applications.attachments import store_attachment
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.reviews.models import Review
+from fonds.roles import Role
 from tests import files
 from tests.conftest import PASSWORD
 

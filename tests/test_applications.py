@@ -10,9 +10,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from fonds.applications.models import Application, ApplicationEvent, BudgetLine, Status
-from fonds.applications.operations import request_information
-from fonds.auth.models import Role
 from fonds.extensions import db
+from fonds.roles import Role
+from fonds.screening.operations import request_information
 from tests.conftest import COMPLETE_ORGANISATION
 
 

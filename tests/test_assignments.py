@@ -10,14 +10,15 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import event, func, select
 
+from fonds.applications.forms import today
 from fonds.assignments import operations as assignment_ops
-from fonds.auth.models import Role
+from fonds.assignments.models import ReviewerPoolMember
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.mail.operations import send_ready_mail
 from fonds.organisations.models import Membership
-from fonds.reviews.models import Review, ReviewerPoolMember
-from fonds.screening.forms import today
+from fonds.reviews.models import Review
+from fonds.roles import Role
 
 _references = itertools.count(1)
 TITLE = "Gesprekken in de moskee"

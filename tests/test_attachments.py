@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 
 from fonds.applications.attachments import FILE_KINDS, display_name
 from fonds.applications.models import Attachment, Status
-from fonds.applications.operations import request_information
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.roles import Role
+from fonds.screening.operations import request_information
 from tests import files
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,10 +10,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.reviews.models import Review
+from fonds.roles import Role
 from tests.conftest import PASSWORD
 from tests.test_access import ROUTES
 

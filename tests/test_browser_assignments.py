@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.reviews.models import Review
+from fonds.roles import Role
 from tests.conftest import PASSWORD
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.models import Letter, LetterDownload
+from fonds.roles import Role
 from tests.conftest import axe_violations, confirmed_decision, wait_until
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 from tests.test_browser_review_journey import open_as

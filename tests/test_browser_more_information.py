@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from fonds.applications.models import Application, InfoRequest, Status
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.roles import Role
 from tests.conftest import axe_violations
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 from tests.test_browser_review_journey import open_as

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from fonds.applications.models import InfoRequest
-from fonds.auth.models import Role
 from fonds.columns import utcnow
+from fonds.decisions.models import Decision
 from fonds.extensions import db
-from fonds.reviews.models import Decision
+from fonds.roles import Role
 from tests.conftest import confirmed_decision
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 from tests.test_browser_review_journey import open_as

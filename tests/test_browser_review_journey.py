@@ -8,10 +8,10 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from fonds.applications.models import Status
-from fonds.auth.models import Role
 from fonds.columns import utcnow
+from fonds.decisions.models import Decision
 from fonds.extensions import db
-from fonds.reviews.models import Decision
+from fonds.roles import Role
 from tests.conftest import PASSWORD
 from tests.test_browser_accounts import assert_accessible
 

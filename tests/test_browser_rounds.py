@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from fonds.auth.models import Role
+from fonds.roles import Role
 from fonds.rounds.models import Round
 from tests.conftest import PASSWORD
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible

@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from fonds.applications.models import Attachment
-from fonds.auth.models import Role
+from fonds.assignments.models import ReviewerPoolMember
 from fonds.columns import utcnow
 from fonds.extensions import db
-from fonds.reviews.models import ReviewerPoolMember
+from fonds.roles import Role
 from tests.conftest import PASSWORD, confirmed_decision
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 

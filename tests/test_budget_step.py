@@ -175,8 +175,8 @@ def test_sending_again_checks_only_the_parts_that_may_change(
     from datetime import timedelta
 
     from fonds.applications.models import InfoRequest, Status
-    from fonds.auth.models import Role
     from fonds.columns import utcnow
+    from fonds.roles import Role
     from tests.test_applications import submit
 
     admin = make_user("anna@example.nl", roles=[Role.ADMIN])

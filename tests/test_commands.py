@@ -5,9 +5,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from fonds.applications.models import Application
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.auth.passwords import verify_password
 from fonds.extensions import db
+from fonds.roles import Role
 from fonds.rounds.models import Round, RubricCriterion
 
 
@@ -81,8 +82,9 @@ def test_seed_demo_is_safe_to_run_twice(app, client):
     assert len(set(references)) == 18
 
     # The round under assessment: reviews to rank, and a proposal for the second administrator.
-    from fonds.reviews.models import Decision, Review
-    from fonds.reviews.scores import ranking
+    from fonds.decisions.models import Decision
+    from fonds.ranking.queries import ranking
+    from fonds.reviews.models import Review
 
     review_round = db.session.scalar(select(Round).where(Round.name.like("Van binnenuit%")))
     rows = ranking(review_round)

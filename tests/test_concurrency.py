@@ -17,9 +17,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from fonds.applications.models import Application, ApplicationEvent, Attachment, Status
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.roles import Role
 from tests import files
 
 ROUNDS = 4  # concurrent attempts per test: each one is a real race, not a sequence

@@ -10,14 +10,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from fonds.applications.forms import today
 from fonds.applications.models import Application
-from fonds.auth.models import Role
+from fonds.assignments.models import ReviewerPoolMember
 from fonds.columns import utcnow
+from fonds.decisions.models import Decision
 from fonds.extensions import db
 from fonds.letters.models import Letter
 from fonds.organisations.models import Membership
-from fonds.reviews.models import Decision, Review, ReviewerPoolMember
-from fonds.screening.forms import today
+from fonds.reviews.models import Review
+from fonds.roles import Role
 from tests.conftest import confirmed_decision
 
 OWN = "You are a member of the organisation that applies. Another administrator must do this."

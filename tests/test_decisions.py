@@ -11,10 +11,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from fonds.applications.models import Application, ApplicationEvent, Status
-from fonds.auth.models import Role
 from fonds.columns import utcnow
+from fonds.decisions.models import Decision
 from fonds.extensions import db
-from fonds.reviews.models import Decision
+from fonds.roles import Role
 from tests.conftest import confirmed_decision
 
 _references = itertools.count(8000)

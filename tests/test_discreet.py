@@ -10,10 +10,11 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from fonds import create_app
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.mail.operations import queue_mail, send_ready_mail
+from fonds.roles import Role
 
 TITLE = "Gesprekken in de moskee"
 

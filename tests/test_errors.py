@@ -4,8 +4,9 @@ import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.extensions import db
+from fonds.roles import Role
 
 PAGES = {
     # status: (Dutch title, English title)

@@ -135,8 +135,8 @@ def test_malformed_posts_never_give_a_server_error_nor_half_save(
     make_user,
     role,
 ):
-    from fonds.auth.models import Role
     from fonds.columns import utcnow
+    from fonds.roles import Role
 
     reviewed = make_application(
         objects["round"],

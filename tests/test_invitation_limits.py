@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from fonds.auth.models import Role
+from fonds.roles import Role
 from tests.conftest import PASSWORD
 
 

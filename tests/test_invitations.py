@@ -3,9 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from fonds.auth.models import Invitation, Role, User
+from fonds.auth.models import Invitation, User
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.roles import Role
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "welcome to the committee"

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.models import Letter
+from fonds.roles import Role
 from tests.conftest import PASSWORD, confirmed_decision
 
 APPLICATIONS, REVIEWS, ROUNDS, ACCOUNT = "/applications/", "/review/", "/rounds/manage", "/account/"

@@ -13,11 +13,11 @@ import pytest
 from flask import current_app
 from sqlalchemy import event, func, select
 
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.batch import batch_progress, issue_item, pending_items, start_batch
 from fonds.letters.models import Letter, LetterBatch, LetterBatchItem
+from fonds.roles import Role
 from tests.conftest import confirmed_decision, wait_until
 from tests.pdf_text import texts
 

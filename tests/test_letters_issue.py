@@ -15,10 +15,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from fonds.applications.models import Application, ApplicationEvent
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.letters.models import Letter, LetterDownload
+from fonds.roles import Role
 from tests.conftest import confirmed_decision
 
 _references = itertools.count(6000)

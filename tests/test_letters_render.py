@@ -16,11 +16,12 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from fonds.applications.models import Application, ApplicationEvent
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.extensions import db
 from fonds.letters import fetcher as fetcher_module
 from fonds.letters.context import NoLetter, letter_context
 from fonds.letters.render import LetterRenderTimeout, render_letter, render_pdf
+from fonds.roles import Role
 from fonds.rounds.models import RubricCriterion
 from tests.conftest import confirmed_decision
 from tests.pdf_text import catalog, no_space, page_count, pdfa_claim, pdftotext, texts

@@ -38,7 +38,7 @@ def test_a_step_keeps_the_text_without_the_nul(english, applicant, make_round, m
 
 
 def test_query_parameters_lose_the_nul(english, make_user, log_in):
-    from fonds.auth.models import Role
+    from fonds.roles import Role
 
     make_user("anna@example.nl", roles=[Role.ADMIN])
     log_in(english, "anna@example.nl")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from fonds.auth.models import Role
 from fonds.extensions import db
+from fonds.roles import Role
 from tests.conftest import COMPLETE_ORGANISATION
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.roles import Role
 
 _references = itertools.count(9000)
 

@@ -6,9 +6,10 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.extensions import db
 from fonds.organisations.models import Organisation
+from fonds.roles import Role
 from tests.conftest import PASSWORD
 
 FORM = {

@@ -15,12 +15,13 @@ from sqlalchemy import event, select
 
 from fonds.applications.attachments import store_attachment
 from fonds.applications.models import ApplicationView, Status
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.reviews import operations
 from fonds.reviews.models import Review
 from fonds.reviews.operations import ReviewInput
+from fonds.roles import Role
 from tests import files
 from tests.conftest import COMPLETE_ORGANISATION
 

@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.money import MoneyError, parse_money
+from fonds.roles import Role
 from fonds.rounds.models import Round, RubricCriterion
 
 # --- parse_money -------------------------------------------------------------------------------

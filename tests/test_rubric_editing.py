@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.roles import Role
 from fonds.rounds.models import RubricCriterion
 from fonds.rounds.rubric_forms import CRITERION_FIELDS
 

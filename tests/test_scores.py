@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
-from fonds.reviews.scores import calibration_details, ranking, review_total, review_totals
+from fonds.ranking.queries import calibration_details, ranking, review_totals
+from fonds.reviews.queries import review_total
+from fonds.roles import Role
 from tests.conftest import confirmed_decision
 
 _references = itertools.count(7000)

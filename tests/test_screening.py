@@ -16,15 +16,15 @@ from fonds.applications.models import (
     InfoRequest,
     Status,
 )
-from fonds.applications.operations import request_information
 from fonds.applications.workflow import (
     SYSTEM,
     TRANSITIONS,
     TransitionRefused,
 )
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
+from fonds.roles import Role
+from fonds.screening.operations import request_information
 from tests import files
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -176,7 +176,7 @@ def test_not_admissible_needs_a_reason_and_the_applicant_learns_it_from_the_lett
 
 
 def test_the_operation_refuses_an_empty_reason_too(app, make_sent, people):
-    from fonds.applications.operations import mark_not_admissible
+    from fonds.screening.operations import mark_not_admissible
 
     application = make_sent()
     with pytest.raises(TransitionRefused, match="Schrijf waarom we de aanvraag niet behandelen"):
@@ -266,7 +266,7 @@ def test_a_conflict_at_commit_is_refused_with_the_same_message(
     SQLAlchemy's version check finds no row to update."""
     from sqlalchemy.orm.exc import StaleDataError
 
-    from fonds.applications import operations
+    from fonds.screening import operations
 
     application = make_sent()
 

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from fonds.applications.attachments import store_attachment
 from fonds.applications.models import ApplicationView
 from fonds.applications.steps import STEPS
-from fonds.auth.models import Role
 from fonds.columns import utcnow
+from fonds.decisions.models import Decision
 from fonds.extensions import db
 from fonds.letters.models import Letter
 from fonds.letters.operations import issue_letter
-from fonds.reviews.models import Decision
+from fonds.roles import Role
 from tests import files
 from tests.conftest import confirmed_decision
 

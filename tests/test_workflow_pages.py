@@ -16,13 +16,14 @@ from decimal import Decimal
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from fonds.applications.forms import today
 from fonds.applications.models import Application, InfoRequest, Status
 from fonds.applications.workflow import ADMIN, MEMBER, TRANSITIONS
-from fonds.auth.models import Role
 from fonds.columns import utcnow
+from fonds.decisions.models import Decision
 from fonds.extensions import db
-from fonds.reviews.models import Decision, Review
-from fonds.screening.forms import today
+from fonds.reviews.models import Review
+from fonds.roles import Role
 from tests.conftest import confirmed_decision
 from tests.page_forms import find_button, find_link
 

@@ -17,10 +17,10 @@ from fonds.applications.workflow import (
     TransitionRefused,
     apply_transition,
 )
-from fonds.auth.models import Role
 from fonds.columns import utcnow
+from fonds.decisions.models import Decision
 from fonds.extensions import db
-from fonds.reviews.models import Decision
+from fonds.roles import Role
 
 _references = itertools.count(5000)
 REVIEWER = "reviewer"

@@ -14,8 +14,8 @@ from fonds.applications import bp
 from fonds.applications.forms import AttachmentForm
 from fonds.applications.models import Application, Attachment
 from fonds.applications.operations import record_view
-from fonds.applications.steps import why_not_change
-from fonds.applications.views import load_application, may_change_step, step_context
+from fonds.applications.queries import load_application
+from fonds.applications.steps import may_change_step, step_context, why_not_change
 from fonds.extensions import db
 from fonds.refusals import Stale
 from fonds.reviews.operations import reviewer_may_read

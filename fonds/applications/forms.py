@@ -3,7 +3,7 @@ form; whether everything needed is there is checked when sending (steps.missing_
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
@@ -396,3 +396,12 @@ class WithdrawForm(FlaskForm):
 class AttachmentForm(FlaskForm):
     # No validators: what the file is, is decided by its content (applications.attachments).
     file = FileField(_l("Add a file"))
+
+
+def today() -> date:
+    return datetime.now(AMSTERDAM).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The last second of the day in Amsterdam, as a UTC moment."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=AMSTERDAM).astimezone(UTC)

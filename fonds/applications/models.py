@@ -278,7 +278,7 @@ class Application(db.Model):
     def can_view(self, user) -> bool:
         """Members of the organisation always; administrators once it has been sent (a draft
         is the organisation's own). Reviewers get their own view with the review work."""
-        from fonds.auth.models import Role
+        from fonds.roles import Role
 
         if not user.is_authenticated:
             return False

@@ -187,43 +187,6 @@ def withdraw_application(application: Application, *, by: User, reason: str = ""
     db.session.flush()
 
 
-def request_information(
-    application: Application, *, by: User, question: str, steps: list[str], deadline: datetime
-) -> InfoRequest:
-    """The fund asks for more information; only the steps named may change."""
-    apply_transition(application, "request_info", by=by, message=question)
-    request = InfoRequest(
-        application=application,
-        question=question,
-        steps=list(steps),
-        deadline=deadline,
-        requested_by_id=by.id,
-    )
-    db.session.add(request)
-    db.session.flush()
-    notify_members(application, "information_requested", deadline=deadline)
-    return request
-
-
-# --- screening -------------------------------------------------------------------------------
-
-
-def mark_eligible(application: Application, *, by: User) -> None:
-    """Screening: the application meets the conditions and goes to the reviewers."""
-    apply_transition(application, "screen_eligible", by=by)
-    db.session.flush()
-    notify_members(application, "application_in_review")
-    logger.info("Application %s screened eligible by user %s", application.id, by.id)
-
-
-def mark_not_admissible(application: Application, *, by: User, reason: str) -> None:
-    """Screening: the application does not meet the conditions; the reason is required. The
-    applicant learns it from the letter, which says the reason."""
-    apply_transition(application, "screen_not_admissible", by=by, message=reason.strip())
-    db.session.flush()  # the applicant hears of it from the letter (letters.issue_letter)
-    logger.info("Application %s screened not admissible by user %s", application.id, by.id)
-
-
 def expire_info_requests(now: datetime) -> list[Application]:
     """Applications whose request for more information passed its deadline (before `now`)
     without an answer become not admissible. The system acts, not a person, so the history entry

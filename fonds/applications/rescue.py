@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select
@@ -139,3 +140,17 @@ def restore(application: Application, step: str, may_change: bool) -> bool:
     db.session.delete(rescued)
     db.session.commit()
     return restored
+
+
+def rescue_expired_post(application_id: int, step: str):
+    """Keep what was posted to a step from a session that has ended, and send the person to log
+    in again (or straight back, if still logged in). None when nothing could be kept."""
+    if not rescue(application_id, step, request.form):
+        return None
+    flash(
+        _("For your safety your session had ended. Log in again: we kept what you typed."),
+        "info",
+    )
+    if current_user.is_authenticated:
+        return redirect(request.path)
+    return redirect(url_for("auth.login", next=request.path))

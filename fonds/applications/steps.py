@@ -11,6 +11,7 @@ from functools import cache
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 
@@ -21,6 +22,7 @@ from fonds.applications.forms import (
     ReachForm,
 )
 from fonds.applications.models import Application, BudgetLine
+from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.formatting import money
 from fonds.organisations.forms import OrganisationDetailsForm
@@ -462,3 +464,38 @@ def missing_items(application: Application) -> list[Missing]:
     if open_steps is not None:
         missing = [item for item in missing if item.step in open_steps]
     return missing
+
+
+def may_change_step(application: Application, step: str) -> bool:
+    if not application.can_edit(current_user):
+        return False
+    steps = application.editable_steps()
+    return steps is None or step in steps
+
+
+def changeable_steps(application: Application) -> list[str]:
+    """The steps this person may change now (all of a draft; the ones the fund named while it
+    asks for more information)."""
+    return [step.key for step in STEPS[:-1] if may_change_step(application, step.key)]
+
+
+def step_context(application: Application, step: str) -> dict:
+    """What a step's page needs. "Save and continue" and "Save and go back" lead to the next
+    and the previous step that may change now, and from the last one to checking and sending:
+    while the fund asks for more information, the steps it did not name are passed by."""
+    open_steps = set(changeable_steps(application)) | {"submit"}
+    later = [key for key in STEP_KEYS[STEP_KEYS.index(step) + 1 :] if key in open_steps]
+    earlier = [key for key in STEP_KEYS[: STEP_KEYS.index(step)] if key in open_steps]
+    if not application.can_edit(current_user):
+        later, earlier = [next_step(step)], [previous_step(step)]
+    return {
+        "application": application,
+        "steps": STEPS,
+        "current": BY_KEY[step],
+        "previous": earlier[-1] if earlier else None,
+        "next": later[0] if later else None,
+        "editable": may_change_step(application, step),
+        "why_not_change": why_not_change(application, step, current_user),
+        "info_request": application.open_info_request,
+        "now": utcnow(),
+    }

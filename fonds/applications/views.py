@@ -8,73 +8,48 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from fonds.applications import bp, rescue
 from fonds.applications import operations as application_ops
 from fonds.applications.forms import SubmitForm, WithdrawForm
 from fonds.applications.models import DECIDED, Application, Status
+from fonds.applications.queries import applications_of, load_application
 from fonds.applications.steps import (
     BY_KEY,
     MAX_BUDGET_LINES,
-    STEP_KEYS,
     STEPS,
     build_form,
+    changeable_steps,
     changed_meanwhile,
     keep_pending,
     lines_total,
     missing_items,
-    next_step,
     planning_problems,
-    previous_step,
     save_step,
     show_as_now,
+    step_context,
     too_many_lines,
     why_not_change,
 )
 from fonds.columns import utcnow
+from fonds.decisions.queries import awarded_amount
 from fonds.extensions import db, login_manager
 from fonds.ids import parse_id
-from fonds.pages.errors import csrf_error
+from fonds.letters.queries import letters_of
 from fonds.refusals import Refused, Stale
-from fonds.rounds.models import Round
-from fonds.rounds.views import load_round
+from fonds.rounds.queries import load_round, open_rounds
 from fonds.runner import run, run_returning
-
-
-def load_application(application_id: int) -> Application:
-    """404 when missing or not visible, so others cannot learn that it exists."""
-    application = db.session.get(Application, application_id)
-    if application is None or not application.can_view(current_user):
-        abort(404)
-    return application
-
-
-def may_change_step(application: Application, step: str) -> bool:
-    if not application.can_edit(current_user):
-        return False
-    steps = application.editable_steps()
-    return steps is None or step in steps
 
 
 @bp.route("/")
 @login_required
 def dashboard():
     """Open rounds and the applications of the person's organisations."""
-    now = utcnow()
-    open_rounds = db.session.scalars(
-        select(Round).where(Round.opens_at <= now, Round.closes_at > now).order_by(Round.closes_at)
-    ).all()
-    organisation_ids = [o.id for o in current_user.organisations]
-    applications = db.session.scalars(
-        select(Application)
-        .where(Application.organisation_id.in_(organisation_ids))
-        .order_by(Application.updated_at.desc())
-    ).all()
     return render_template(
-        "applications/dashboard.html", open_rounds=open_rounds, applications=applications
+        "applications/dashboard.html",
+        open_rounds=open_rounds(utcnow()),
+        applications=applications_of(current_user.organisations),
     )
 
 
@@ -118,68 +93,13 @@ def start():
     return redirect(url_for("applications.step", application_id=application.id, step=STEPS[0].key))
 
 
-def changeable_steps(application: Application) -> list[str]:
-    """The steps this person may change now (all of a draft; the ones the fund named while it
-    asks for more information)."""
-    return [step.key for step in STEPS[:-1] if may_change_step(application, step.key)]
-
-
-def step_context(application: Application, step: str) -> dict:
-    """What a step's page needs. "Save and continue" and "Save and go back" lead to the next
-    and the previous step that may change now, and from the last one to checking and sending:
-    while the fund asks for more information, the steps it did not name are passed by."""
-    open_steps = set(changeable_steps(application)) | {"submit"}
-    later = [key for key in STEP_KEYS[STEP_KEYS.index(step) + 1 :] if key in open_steps]
-    earlier = [key for key in STEP_KEYS[: STEP_KEYS.index(step)] if key in open_steps]
-    if not application.can_edit(current_user):
-        later, earlier = [next_step(step)], [previous_step(step)]
-    return {
-        "application": application,
-        "steps": STEPS,
-        "current": BY_KEY[step],
-        "previous": earlier[-1] if earlier else None,
-        "next": later[0] if later else None,
-        "editable": may_change_step(application, step),
-        "why_not_change": why_not_change(application, step, current_user),
-        "info_request": application.open_info_request,
-        "now": utcnow(),
-    }
-
-
-def rescue_expired_post(application_id: int, step: str):
-    """Keep what was posted to a step from a session that has ended, and send the person to log
-    in again (or straight back, if still logged in). None when nothing could be kept."""
-    if not rescue.rescue(application_id, step, request.form):
-        return None
-    flash(
-        _("For your safety your session had ended. Log in again: we kept what you typed."),
-        "info",
-    )
-    if current_user.is_authenticated:
-        return redirect(request.path)
-    return redirect(url_for("auth.login", next=request.path))
-
-
-@bp.errorhandler(CSRFError)
-def expired_form(error):
-    """A step posted with the CSRF token of a session that has ended: kept when the rescue rules
-    allow, otherwise the page that says the form expired and what to do."""
-    if request.endpoint == "applications.step" and request.view_args:
-        response = rescue_expired_post(
-            request.view_args["application_id"], request.view_args["step"]
-        )
-        if response is not None:
-            return response
-    return csrf_error(error)
-
-
 @bp.route("/<int:application_id>/steps/<step>", methods=["GET", "POST"])
 def step(application_id: int, step: str):
     """One step of the form. Saving keeps valid values; values that are not right yet are kept
     too (pending_input), so leaving the step or the device loses nothing."""
     if not current_user.is_authenticated:
         if request.method == "POST":
-            response = rescue_expired_post(application_id, step)
+            response = rescue.rescue_expired_post(application_id, step)
             if response is not None:
                 return response
         return login_manager.unauthorized()
@@ -399,6 +319,8 @@ def status(application_id: int):
         steps=STEPS,
         changeable=changeable_steps(application),
         send=application_ops.send_transition(application),
+        letters=letters_of(application),
+        awarded=awarded_amount(application),
         now=utcnow(),
     )
 

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from fonds.applications.models import Application, ApplicationEvent, Status
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
+from fonds.decisions.queries import current_decision
 from fonds.extensions import db
 from fonds.refusals import Refused
+from fonds.reviews.queries import has_conflict, reviews_are_in
+from fonds.roles import Role
 
 
 class TransitionRefused(Refused):
@@ -92,47 +94,6 @@ def can_submit(application: Application, by: User | None = None) -> str | None:
     return round_is_open(application) or is_complete(application)
 
 
-def has_conflict(user: User, application: Application, reviews: list | None = None) -> bool:
-    """A person has a conflict of interest with an application when they belong to the applying
-    organisation or declared a conflict as its reviewer. `reviews`, the application's reviews
-    when a page has them loaded already, saves a query."""
-    from fonds.reviews.models import Review
-
-    if user.belongs_to(application.organisation):
-        return True
-    if reviews is not None:
-        return any(r.reviewer_id == user.id and r.conflict is True for r in reviews)
-    return (
-        db.session.scalar(
-            db.select(Review.id).where(
-                Review.application_id == application.id,
-                Review.reviewer_id == user.id,
-                Review.conflict.is_(True),
-            )
-        )
-        is not None
-    )
-
-
-def reviews_are_in(application: Application, by: User | None = None) -> str | None:
-    """The round's number of reviews per application are submitted."""
-    from fonds.reviews.models import Review
-
-    submitted = db.session.scalar(
-        db.select(db.func.count(Review.id)).where(
-            Review.application_id == application.id, Review.submitted_at.is_not(None)
-        )
-    )
-    if submitted < application.round.reviewers_per_application:
-        return ngettext(
-            "%(num)s of the %(required)s reviews is submitted.",
-            "%(num)s of the %(required)s reviews are submitted.",
-            submitted,
-            required=application.round.reviewers_per_application,
-        )
-    return None
-
-
 def conflict_refusal(
     application: Application, user: User | None, reviews: list | None = None
 ) -> str | None:
@@ -156,17 +117,6 @@ def conflict_refusal(
 
 def no_conflict(application: Application, by: User | None) -> str | None:
     return conflict_refusal(application, by)
-
-
-def current_decision(application: Application):
-    from fonds.reviews.models import Decision, DecisionState
-
-    return db.session.scalar(
-        db.select(Decision).where(
-            Decision.application_id == application.id,
-            Decision.state == DecisionState.PROPOSED.value,
-        )
-    )
 
 
 def second_pair_of_eyes(outcome: str | None) -> Callable[[Application, User | None], str | None]:

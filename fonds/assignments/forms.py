@@ -11,9 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import DataRequired, ValidationError
 
-from fonds.applications.forms import DutchDateField, within_a_year
+from fonds.applications.forms import DutchDateField, end_of_day, today, within_a_year
 from fonds.ids import parse_id
-from fonds.screening.forms import end_of_day, today
 
 DEFAULT_DAYS_TO_REVIEW = 21
 

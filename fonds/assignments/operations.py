@@ -14,13 +14,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from fonds.applications.models import Application, Status
-from fonds.auth.models import Role, User, UserRole
+from fonds.assignments.models import ReviewerPoolMember
+from fonds.auth.models import User, UserRole
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.mail.operations import queue_mail
 from fonds.organisations.models import Membership
 from fonds.refusals import Refused
-from fonds.reviews.models import Review, ReviewerPoolMember
+from fonds.reviews.models import Review
+from fonds.roles import Role
 from fonds.rounds.models import Round
 
 logger = logging.getLogger(__name__)
@@ -136,9 +138,12 @@ def reason_not_eligible(
     is_reviewer: bool,
     in_pool: bool,
     is_member: bool,
-    existing: Review | None,
+    assigned: bool,
+    declared_conflict: bool = False,
 ) -> str | None:
-    """The one rule, on facts gathered elsewhere (per person, or for a whole round at once)."""
+    """The one rule of who may review an application, on facts gathered elsewhere: per person
+    (ineligibility) or for a whole round at once (candidates). `assigned`: the person already
+    has an assignment to it, `declared_conflict` one with a declared conflict."""
     if not is_reviewer:
         return _l("%(name)s does not have the reviewer role.", name=reviewer.name)
     if not in_pool:
@@ -149,11 +154,11 @@ def reason_not_eligible(
             "this application.",
             name=reviewer.name,
         )
-    if existing is not None and existing.conflict is True:
+    if declared_conflict:
         return _l(
             "%(name)s declared a conflict of interest with this application.", name=reviewer.name
         )
-    if existing is not None:
+    if assigned:
         return _l("%(name)s is already assigned to this application.", name=reviewer.name)
     return None
 
@@ -170,7 +175,8 @@ def ineligibility(application: Application, reviewer: User) -> str | None:
         is_reviewer=reviewer.has_role(Role.REVIEWER),
         in_pool=pool_member(application.round, reviewer) is not None,
         is_member=reviewer.belongs_to(application.organisation),
-        existing=existing,
+        assigned=existing is not None,
+        declared_conflict=existing is not None and existing.conflict is True,
     )
     return None if reason is None else str(reason)
 
@@ -361,12 +367,26 @@ def eligible_reviewers(
 ) -> list[User]:
     """The pool members who may still be assigned this application, the least loaded first."""
     taken = {review.reviewer_id for review in reviews}
-    candidates = [
+    return candidates(facts, application.organisation_id, taken)
+
+
+def candidates(facts: RoundFacts, organisation_id: int, taken: set[int]) -> list[User]:
+    """The pool members who may review an application of this organisation that these people
+    (`taken`) are assigned already, the least loaded first: the rule of reason_not_eligible on
+    the round's facts (the pool holds only people with the reviewer role)."""
+    eligible = [
         user
         for user in facts.pool
-        if user.id not in taken and application.organisation_id not in facts.member_of[user.id]
+        if reason_not_eligible(
+            user,
+            is_reviewer=True,
+            in_pool=True,
+            is_member=organisation_id in facts.member_of[user.id],
+            assigned=user.id in taken,
+        )
+        is None
     ]
-    return sorted(candidates, key=lambda user: load_key(user.id, facts))
+    return sorted(eligible, key=lambda user: load_key(user.id, facts))
 
 
 def load_key(user_id: int, facts: RoundFacts) -> tuple[int, int, int]:
@@ -411,16 +431,8 @@ def auto_assign(round_: Round, by: User, due_at: datetime) -> AutoResult:
         if organisation_id in own_organisations or application_id in conflicted:
             result.skipped.append(reference)
             continue
-        candidates = sorted(
-            (
-                user.id
-                for user in facts.pool
-                if user.id not in taken[application_id]
-                and organisation_id not in facts.member_of[user.id]
-            ),
-            key=lambda user_id: load_key(user_id, facts),
-        )
-        for user_id in candidates[:needed]:
+        chosen = [user.id for user in candidates(facts, organisation_id, taken[application_id])]
+        for user_id in chosen[:needed]:
             new_reviews.append(
                 Review(
                     application_id=application_id,
@@ -433,8 +445,8 @@ def auto_assign(round_: Round, by: User, due_at: datetime) -> AutoResult:
             facts.round_load[user_id] = facts.round_load.get(user_id, 0) + 1
             facts.total_load[user_id] = facts.total_load.get(user_id, 0) + 1
             result.per_reviewer[user_id] = result.per_reviewer.get(user_id, 0) + 1
-        if len(candidates) < needed:
-            result.short.append(Shortfall(application_id, reference, needed - len(candidates)))
+        if len(chosen) < needed:
+            result.short.append(Shortfall(application_id, reference, needed - len(chosen)))
 
     if not new_reviews:
         return result

@@ -14,15 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fonds.applications.models import Application, Status
-from fonds.applications.views import load_application
+from fonds.applications.queries import load_application
 from fonds.assignments import bp
 from fonds.assignments import operations as assignment_ops
 from fonds.assignments.forms import ActionForm, AssignForm, AutoAssignForm, PoolAddForm
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.extensions import db
 from fonds.permissions import role_required
 from fonds.reviews.models import Review
-from fonds.rounds.views import load_round
+from fonds.roles import Role
+from fonds.rounds.queries import load_round
 from fonds.runner import run_returning
 
 FILTERS = ("needs", "all")

@@ -17,8 +17,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from fonds.auth.models import Role
 from fonds.fields import KnownChoice
+from fonds.roles import Role
 
 EMAIL_MESSAGE = _l("Enter an e-mail address like name@example.nl.")
 
@@ -168,13 +168,6 @@ class InviteStaffForm(FlaskForm):
         ],
         validate_choice=False,
         validators=[InputRequired(message=_l("Choose a role.")), KnownChoice(_l("Choose a role."))],
-    )
-
-
-class InviteMemberForm(FlaskForm):
-    email = email_field(
-        _l("E-mail address of your colleague"),
-        _l("Enter the e-mail address of your colleague."),
     )
 
 

@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from fonds.columns import UTCDateTime, utcnow
 from fonds.extensions import db
+from fonds.roles import ROLE_VALUES, Role, RoleType
 
 if TYPE_CHECKING:
     from fonds.organisations.models import Membership
-
-
-class Role(enum.StrEnum):
-    APPLICANT = "applicant"
-    REVIEWER = "reviewer"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
-
-ROLE_LABELS = {
-    Role.APPLICANT: _l("Applicant"),
-    Role.REVIEWER: _l("Reviewer"),
-    Role.ADMIN: _l("Administrator"),
-}
-
-ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
-# Stored as its value in a VARCHAR; the tables add a CHECK constraint with ROLE_VALUES.
-RoleType = db.Enum(
-    Role,
-    native_enum=False,
-    length=20,
-    values_callable=lambda e: [r.value for r in e],
-    create_constraint=False,
-)
 
 
 def normalise_email(email: str) -> str:

@@ -15,7 +15,7 @@ from limits import parse_many
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from fonds.auth.models import Invitation, Role, User, normalise_email
+from fonds.auth.models import Invitation, User, normalise_email
 from fonds.auth.passwords import hash_password, needs_rehash, verify_password
 from fonds.auth.tokens import Purpose, fingerprint, make_token
 from fonds.columns import utcnow
@@ -24,6 +24,7 @@ from fonds.formatting import date_time
 from fonds.mail.operations import queue_mail, send_ready_mail
 from fonds.organisations.models import Membership, Organisation
 from fonds.refusals import Refused
+from fonds.roles import Role
 
 logger = logging.getLogger(__name__)
 

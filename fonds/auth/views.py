@@ -29,11 +29,12 @@ from fonds.auth.forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.auth.tokens import LinkExpired, LinkInvalid, Purpose, read_token
 from fonds.extensions import db, limiter
 from fonds.i18n import safe_next
 from fonds.refusals import Invalid, Stale
+from fonds.roles import Role
 from fonds.runner import commit_as_action, run, run_returning
 
 # Where each person starts: the page of their own work. Administrator first, then reviewer, then

@@ -10,9 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from fonds.auth.forms import MaxCharacters, strip
+from fonds.decisions.models import OUTCOME_LABELS, Outcome
 from fonds.fields import KnownChoice
 from fonds.money import MoneyField
-from fonds.reviews.models import OUTCOME_LABELS, Outcome
 from fonds.screening.forms import ScreeningForm
 
 

@@ -6,45 +6,22 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from fonds.applications import operations as application_ops
 from fonds.applications.models import Application, Status
-from fonds.applications.views import load_application
-from fonds.applications.workflow import current_decision
-from fonds.auth.models import Role
+from fonds.applications.queries import load_application
 from fonds.decisions import bp
 from fonds.decisions import operations as decision_ops
 from fonds.decisions.forms import ConfirmForm, SendBackForm, proposal_form
+from fonds.decisions.models import Decision, Outcome
+from fonds.decisions.queries import current_decision, decisions_of
 from fonds.extensions import db
 from fonds.permissions import role_required
-from fonds.ranking.views import flag_labels
+from fonds.ranking.queries import calibration_details, flag_labels, scores_of
 from fonds.refusals import stale_message
-from fonds.reviews.models import Decision, DecisionState, Outcome, Review
-from fonds.reviews.scores import calibration_details, scores_of
+from fonds.reviews.queries import reviews_of
+from fonds.roles import Role
 from fonds.runner import forms_at_version, run_action
-
-
-@bp.app_template_global("awarded_amount")
-def awarded_amount(application: Application):
-    """The amount of the application's confirmed award, or None (no award, or not decided)."""
-    return db.session.scalar(
-        select(Decision.amount).where(
-            Decision.application_id == application.id,
-            Decision.state == DecisionState.CONFIRMED.value,
-            Decision.outcome == Outcome.APPROVE.value,
-        )
-    )
-
-
-def reviews_of(application: Application) -> list[Review]:
-    return db.session.scalars(
-        select(Review)
-        .options(selectinload(Review.scores), selectinload(Review.reviewer))
-        .where(Review.application_id == application.id)
-        .order_by(Review.assigned_at, Review.id)
-    ).all()
 
 
 def points_of(decision: Decision | None, criteria) -> list[tuple]:
@@ -74,11 +51,6 @@ def render_decision(application: Application, status_code: int = 200, **forms):
     calibration = calibration_details(application.round_id, [application.id]).get(
         application.id, []
     )
-    decisions = db.session.scalars(
-        select(Decision)
-        .where(Decision.application_id == application.id)
-        .order_by(Decision.proposed_at.desc(), Decision.id.desc())
-    ).all()
     proposal = current_decision(application)
     return render_template(
         "decisions/application.html",
@@ -88,7 +60,7 @@ def render_decision(application: Application, status_code: int = 200, **forms):
         reviews=reviews_of(application),
         totals={row.review_id: row.total for row in calibration},
         criteria=criteria,
-        decisions=decisions,
+        decisions=decisions_of(application),
         proposal=proposal,
         proposal_points=points_of(proposal, criteria),
         final=application.state in (Status.APPROVED, Status.REJECTED),

@@ -16,12 +16,13 @@ from fonds.applications.models import (
     Status,
 )
 from fonds.applications.operations import next_reference
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.auth.passwords import hash_password
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.formatting import AMSTERDAM
 from fonds.organisations.models import Membership, Organisation
+from fonds.roles import Role
 from fonds.rounds.models import LegalMode, Round
 from fonds.rounds.rubric import add_default_rubric
 
@@ -370,7 +371,9 @@ def seed_demo_reviews() -> list[str]:
     reviewed applications with flags to rank, a decision waiting for a second administrator
     (proposed by beheer@, to be confirmed by beheer2@), and an award and a rejection confirmed
     by both, whose letters are still to be issued."""
-    from fonds.reviews.models import Decision, Review, ReviewerPoolMember, ReviewScore
+    from fonds.assignments.models import ReviewerPoolMember
+    from fonds.decisions.models import Decision
+    from fonds.reviews.models import Review, ReviewScore
 
     today = utcnow().astimezone(AMSTERDAM).date()
     round_ = Round(

@@ -9,7 +9,6 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.letters import bp
 from fonds.letters.batch import (
@@ -21,12 +20,13 @@ from fonds.letters.batch import (
     letter_counts,
     start_batch,
 )
-from fonds.letters.issue_views import decision_page
 from fonds.letters.models import KIND_LABELS, LetterBatch
 from fonds.letters.operations import LetterRefused
+from fonds.letters.queries import decision_page
 from fonds.permissions import role_required
 from fonds.queue import enqueue
-from fonds.rounds.views import load_round
+from fonds.roles import Role
+from fonds.rounds.queries import load_round
 from fonds.runner import run_returning
 
 

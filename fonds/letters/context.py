@@ -18,11 +18,12 @@ from flask import current_app
 from sqlalchemy import Float, and_, cast, func, select
 
 from fonds.applications.models import Application, ApplicationEvent, InfoRequest, Status
+from fonds.decisions.models import Decision, DecisionState
 from fonds.extensions import db
 from fonds.letters.models import KIND_FOR_STATUS, LetterKind
 from fonds.organisations.models import DETAIL_FIELDS
-from fonds.reviews.models import Decision, DecisionState, Review, ReviewScore
-from fonds.reviews.scores import ranking
+from fonds.ranking.queries import ranking
+from fonds.reviews.models import Review, ReviewScore
 from fonds.rounds.models import LegalMode, Round, RubricCriterion
 
 logger = logging.getLogger(__name__)

@@ -3,13 +3,12 @@ and administrators; everyone else is told it does not exist). Every download is 
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fonds.applications.operations import record_view
-from fonds.applications.views import load_application
-from fonds.auth.models import Role
+from fonds.applications.queries import load_application
 from fonds.extensions import db
 from fonds.ids import parse_id
 from fonds.letters import bp
@@ -20,10 +19,11 @@ from fonds.letters.operations import (
     NoteMissing,
     check_issue,
     issue_letter,
-    letters_of,
     record_download,
 )
+from fonds.letters.queries import decision_page, letters_of
 from fonds.permissions import role_required
+from fonds.roles import Role
 from fonds.runner import run_returning
 
 
@@ -38,14 +38,6 @@ def template_letters_of(application) -> list[Letter]:
 def template_letter_by_post(application) -> bool:
     """Whether the application's letters must also be printed and posted (art. 2:14 Awb)."""
     return by_post(application)
-
-
-def decision_page(application_id: int, status: str) -> str:
-    """Where an application's letter is issued: the screening page for not admissible, the
-    decision page otherwise."""
-    if status == "not_admissible":
-        return url_for("screening.application", application_id=application_id)
-    return url_for("decisions.application", application_id=application_id)
 
 
 def back_to(application) -> str:

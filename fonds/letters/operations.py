@@ -32,15 +32,6 @@ def original_letter(application: Application) -> Letter | None:
     )
 
 
-def letters_of(application: Application) -> list[Letter]:
-    """The application's letters, the newest first (a correction before the one it replaces)."""
-    return db.session.scalars(
-        select(Letter)
-        .where(Letter.application_id == application.id)
-        .order_by(Letter.issued_at.desc(), Letter.id.desc())
-    ).all()
-
-
 class NoteMissing(LetterRefused):
     """A correction without a note saying what it changes."""
 

@@ -7,12 +7,12 @@ from flask_login import current_user
 
 from fonds.applications.models import Application
 from fonds.applications.operations import record_view
-from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.letters import bp
 from fonds.letters.context import NoLetter, letter_kind
 from fonds.letters.render import render_html, render_letter
 from fonds.permissions import role_required
+from fonds.roles import Role
 
 
 def decided_application(application_id: int) -> Application:

@@ -1,4 +1,4 @@
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("mail", __name__, cli_group="mail")
 
@@ -21,3 +21,11 @@ def mail_sender() -> dict[str, str]:
         "discreet_subject": discreet_subject(),
         "domain": sender_domain(),
     }
+
+
+def register(app: Flask) -> None:
+    """Attach this package's routes and commands to its blueprint (by importing the modules that
+    declare them) and register it with the app."""
+    from fonds.mail import commands  # noqa: F401
+
+    app.register_blueprint(bp)

@@ -8,7 +8,7 @@ from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional
 
-from fonds.auth.forms import MaxCharacters, strip
+from fonds.auth.forms import MaxCharacters, email_field, strip
 from fonds.fields import KnownChoice, number_text
 from fonds.organisations.models import LEGAL_FORM_LABELS, LegalForm
 from fonds.organisations.validators import check_iban, check_kvk, check_phone, check_postcode
@@ -107,3 +107,10 @@ class OrganisationDetailsForm(FlaskForm):
 
     def validate_contact_phone(self, field):
         check_phone(self, field)
+
+
+class InviteMemberForm(FlaskForm):
+    email = email_field(
+        _l("E-mail address of your colleague"),
+        _l("Enter the e-mail address of your colleague."),
+    )

@@ -92,7 +92,7 @@ class Organisation(db.Model):
 
     def can_view(self, user) -> bool:
         """Members see their organisation; administrators see every organisation."""
-        from fonds.auth.models import Role
+        from fonds.roles import Role
 
         return user.is_authenticated and (user.belongs_to(self) or user.has_role(Role.ADMIN))
 

@@ -6,14 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from fonds.auth.forms import InviteMemberForm
-from fonds.auth.models import Role
 from fonds.auth.operations import invite, pending_invitations
 from fonds.extensions import db
 from fonds.organisations import bp
+from fonds.organisations.forms import InviteMemberForm
 from fonds.organisations.models import Organisation
 from fonds.organisations.operations import details_form, update_details
 from fonds.refusals import Invalid
+from fonds.roles import Role
 from fonds.runner import run, run_returning
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from fonds.applications.rescue import rescue_expired_post
 from fonds.extensions import db
 from fonds.formatting import file_size
 from fonds.pages import bp
@@ -26,6 +27,14 @@ def error_page(status: int, title: str, message: str):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error):
+    """A form posted with the CSRF token of a session that has ended. An application's step is
+    kept when the rescue rules allow; otherwise the page says the form expired and what to do."""
+    if request.endpoint == "applications.step" and request.view_args:
+        response = rescue_expired_post(
+            request.view_args["application_id"], request.view_args["step"]
+        )
+        if response is not None:
+            return response
     return error_page(
         400,
         _("This form has expired"),

@@ -16,13 +16,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from fonds.columns import utcnow
-from fonds.extensions import db
 from fonds.i18n import safe_next
 from fonds.pages import bp
-from fonds.rounds.models import Round
+from fonds.rounds.queries import open_rounds
 from fonds.runner import run
 
 # The only files served from node_modules: the NL Design System CSS and its theme.
@@ -34,11 +32,7 @@ VENDOR_FILES = {
 
 @bp.route("/")
 def home():
-    now = utcnow()
-    open_rounds = db.session.scalars(
-        select(Round).where(Round.opens_at <= now, Round.closes_at > now).order_by(Round.closes_at)
-    ).all()
-    return render_template("pages/home.html", open_rounds=open_rounds)
+    return render_template("pages/home.html", open_rounds=open_rounds(utcnow()))
 
 
 @bp.route("/accessibility")

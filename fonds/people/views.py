@@ -8,12 +8,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from fonds.auth.forms import InviteStaffForm
-from fonds.auth.models import Role, User
+from fonds.auth.models import User
 from fonds.auth.operations import invite, pending_invitations
 from fonds.extensions import db
 from fonds.people import bp
 from fonds.permissions import role_required
 from fonds.refusals import Invalid
+from fonds.roles import Role
 from fonds.runner import run_returning
 
 

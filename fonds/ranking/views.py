@@ -1,4 +1,4 @@
-"""A round's ranking page and its CSV export. Both show the rows of fonds.reviews.scores.ranking
+"""A round's ranking page and its CSV export. Both show the rows of fonds.ranking.queries.ranking
 with the same filters; the CSV escapes cells a spreadsheet would run as a formula."""
 
 from __future__ import annotations
@@ -14,20 +14,21 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from fonds.applications.models import COMMUNITIES, Application
-from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.formatting import score
 from fonds.permissions import role_required
 from fonds.ranking import bp
-from fonds.reviews.scores import (
+from fonds.ranking.queries import (
     FLAGS,
     RANKED_STATUSES,
     SORTS,
     calibration_details,
     corrected_reviewers,
+    flag_labels,
     ranking,
 )
-from fonds.rounds.views import load_round
+from fonds.roles import Role
+from fonds.rounds.queries import load_round
 
 
 def choices() -> dict:
@@ -44,17 +45,6 @@ def choices() -> dict:
         "flag": flag if flag in FLAGS else "",
         "sort": sort if sort in SORTS else "score",
         "descending": args.get("order", "desc" if sort != "reference" else "asc") != "asc",
-    }
-
-
-def flag_labels() -> dict[str, str]:
-    """The texts of the flags, translated once for a page of thousands of rows."""
-    return {
-        "disagreement": _("Reviewers disagree"),
-        "knock_out": _("Knock-out"),
-        "safety_one": _("safety scored 1"),
-        "weak_core": _("from within or preventive below 2.5"),
-        "none": _("No flags"),
     }
 
 

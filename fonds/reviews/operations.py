@@ -19,13 +19,15 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from fonds.applications.models import Application, Status
-from fonds.applications.workflow import apply_transition, has_conflict, reviews_are_in
-from fonds.auth.models import Role, User, UserRole
+from fonds.applications.workflow import apply_transition
+from fonds.auth.models import User, UserRole
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.mail.operations import queue_mail
 from fonds.refusals import Refused
 from fonds.reviews.models import RECOMMENDATION_LABELS, Recommendation, Review, ReviewScore
+from fonds.reviews.queries import has_conflict, reviews_are_in
+from fonds.roles import Role
 from fonds.rounds.models import RubricCriterion
 
 logger = logging.getLogger(__name__)

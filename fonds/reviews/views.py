@@ -10,13 +10,9 @@ from dataclasses import dataclass
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
 
-from fonds.applications.models import Application
 from fonds.applications.operations import record_view
 from fonds.applications.steps import STEPS
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.permissions import role_required
@@ -24,8 +20,9 @@ from fonds.refusals import Stale
 from fonds.reviews import bp
 from fonds.reviews import operations as review_ops
 from fonds.reviews.forms import ConfirmForm, DeclarationForm, review_form
-from fonds.reviews.models import Review, ReviewScore
-from fonds.reviews.scores import review_total
+from fonds.reviews.models import Review
+from fonds.reviews.queries import assignments_of, other_reviews, review_total
+from fonds.roles import Role
 from fonds.rounds.models import RubricCriterion
 from fonds.runner import run
 
@@ -35,27 +32,8 @@ from fonds.runner import run
 def dashboard():
     """The reviewer's assignments across rounds: first the reviews to do, the first due first,
     with their progress; then the finished ones (submitted, a conflict declared, or an
-    application no longer being assessed), the latest first. One query, however many
-    assignments: progress is counted in SQL."""
-    scored = (
-        select(func.count(ReviewScore.id))
-        .where(ReviewScore.review_id == Review.id, ReviewScore.score.is_not(None))
-        .correlate(Review)
-        .scalar_subquery()
-    )
-    criteria = (
-        select(func.count(RubricCriterion.id))
-        .where(RubricCriterion.round_id == Application.round_id)
-        .correlate(Application)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(Review, scored, criteria)
-        .join(Review.application)
-        .options(contains_eager(Review.application).joinedload(Application.round))
-        .where(Review.reviewer_id == current_user.id)
-        .order_by(Review.due_at, Review.id)
-    ).all()
+    application no longer being assessed), the latest first."""
+    rows = assignments_of(current_user)
     to_do = [row for row in rows if row[0].is_to_do]
     finished = [row for row in reversed(rows) if not row[0].is_to_do]
     return render_template("reviews/dashboard.html", to_do=to_do, finished=finished, now=utcnow())
@@ -68,22 +46,6 @@ def load_review(review_id: int) -> Review:
     if review is None or not review_ops.is_assigned(review, current_user):
         abort(404)
     return review
-
-
-def other_reviews(review: Review) -> list[Review]:
-    """The other submitted reviews of the application, in the order they came in."""
-    return list(
-        db.session.scalars(
-            select(Review)
-            .options(selectinload(Review.scores))
-            .where(
-                Review.application_id == review.application_id,
-                Review.id != review.id,
-                Review.submitted_at.is_not(None),
-            )
-            .order_by(Review.submitted_at, Review.id)
-        )
-    )
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fonds.auth.models import Role
 from fonds.permissions import role_required
+from fonds.roles import Role
 from fonds.rounds import bp
 from fonds.rounds.models import Round
 from fonds.rounds.operations import RUBRIC_LOCKED, rubric_locked, update_rubric
+from fonds.rounds.queries import load_round
 from fonds.rounds.rubric_forms import KIND_LABELS, RubricForm, criterion_data
-from fonds.rounds.views import load_round
 from fonds.runner import run
 
 

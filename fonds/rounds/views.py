@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from fonds.auth.models import Role
 from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.permissions import role_required
+from fonds.roles import Role
 from fonds.rounds import bp
 from fonds.rounds.forms import LEGAL_MODE_HINTS, CloseRoundForm, RoundForm
 from fonds.rounds.models import Round
@@ -20,16 +20,10 @@ from fonds.rounds.operations import (
     update_round,
     why_not_close,
 )
-from fonds.rounds.queries import NO_WORK, work_waiting
+from fonds.rounds.queries import load_round
 from fonds.rounds.status import round_status
+from fonds.rounds.work import NO_WORK, work_waiting
 from fonds.runner import run, run_returning
-
-
-def load_round(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        abort(404)
-    return round_
 
 
 @bp.route("/<int:round_id>")
@@ -121,7 +115,3 @@ def close(round_id: int):
         flash(str(refusal), "error")
         return redirect(url_for("rounds.manage"))
     return render_template("rounds/close.html", round=round_, form=form)
-
-
-# The rubric pages attach themselves to this blueprint; they use load_round above.
-from fonds.rounds import rubric_views as _rubric_views  # noqa: E402, F401

@@ -3,7 +3,7 @@ based on a page that someone else has changed since is refused (optimistic locki
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,23 +11,13 @@ from wtforms import HiddenField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
-from fonds.applications.forms import DutchDateField, within_a_year
+from fonds.applications.forms import DutchDateField, end_of_day, today, within_a_year
 from fonds.applications.steps import BY_KEY, CHANGEABLE_STEPS
 from fonds.auth.forms import MaxCharacters, strip
 from fonds.fields import KnownChoice
-from fonds.formatting import AMSTERDAM
 
 DEFAULT_DAYS_TO_ANSWER = 14
 NOT_ADMISSIBLE_REASON = _l("Give the reason why the application is not admissible.")
-
-
-def today() -> date:
-    return datetime.now(AMSTERDAM).date()
-
-
-def end_of_day(day: date) -> datetime:
-    """The last second of the day in Amsterdam, as a UTC moment."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 class ScreeningForm(FlaskForm):

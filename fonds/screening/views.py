@@ -8,19 +8,18 @@ from collections.abc import Callable
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from fonds.applications import operations as ops
 from fonds.applications.models import Application, Status
+from fonds.applications.operations import record_view
+from fonds.applications.queries import load_application, sent_applications
 from fonds.applications.steps import STEPS
-from fonds.applications.views import load_application
-from fonds.auth.models import Role
 from fonds.extensions import db
 from fonds.permissions import role_required
-from fonds.rounds.views import load_round
+from fonds.roles import Role
+from fonds.rounds.queries import load_round
 from fonds.runner import forms_at_version, run_action
 from fonds.screening import bp
+from fonds.screening import operations as screening_ops
 from fonds.screening.forms import EligibleForm, NotAdmissibleForm, RequestInfoForm, ScreeningForm
 
 # The statuses the screening list can show, the first is the default: new applications.
@@ -52,16 +51,7 @@ def round_list(round_id: int):
     status = request.args.get("status", Status.SUBMITTED.value)
     if status not in {s.value for s in SCREENING_STATUSES}:
         status = Status.SUBMITTED.value
-    applications = db.session.scalars(
-        select(Application)
-        .options(joinedload(Application.organisation))
-        .where(
-            Application.round_id == round_.id,
-            Application.status == status,
-            Application.submitted_at.is_not(None),
-        )
-        .order_by(Application.submitted_at, Application.id)
-    ).all()
+    applications = sent_applications(round_, status)
     return render_template(
         "screening/list.html",
         round=round_,
@@ -98,7 +88,7 @@ def render_screening(application: Application, status_code: int = 200, **forms: 
 def application(application_id: int):
     """Everything the applicant entered, the attachments, the history and the actions."""
     application = load_application(application_id)
-    ops.record_view(application, "screening", by=current_user)
+    record_view(application, "screening", by=current_user)
     db.session.commit()
     return render_screening(application)
 
@@ -126,7 +116,7 @@ def eligible(application_id: int):
         application,
         form,
         "eligible_form",
-        lambda: ops.mark_eligible(application, by=current_user),
+        lambda: screening_ops.mark_eligible(application, by=current_user),
     )
     if refused is not None:
         return refused
@@ -147,7 +137,9 @@ def not_admissible(application_id: int):
         application,
         form,
         "not_admissible_form",
-        lambda: ops.mark_not_admissible(application, by=current_user, reason=form.reason.data),
+        lambda: screening_ops.mark_not_admissible(
+            application, by=current_user, reason=form.reason.data
+        ),
     )
     if refused is not None:
         return refused
@@ -169,7 +161,7 @@ def request_info(application_id: int):
         application,
         form,
         "request_info_form",
-        lambda: ops.request_information(
+        lambda: screening_ops.request_information(
             application,
             by=current_user,
             question=form.question.data,

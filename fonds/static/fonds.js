@@ -132,7 +132,7 @@ function followBatch(section) {
 }
 
 // The scoring form of a review: its weighted total (0 to 100) while the reviewer scores, by the
-// formula of fonds/reviews/scores.py, sum(weight × (score − 1)) × 25 / sum(weight) over the
+// formula of fonds/ranking/queries.py, sum(weight × (score − 1)) × 25 / sum(weight) over the
 // criteria scored so far. The server shows the same number (and the page works without this).
 document.addEventListener("DOMContentLoaded", () => {
   const box = document.querySelector("[data-review-total]");

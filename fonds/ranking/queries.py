@@ -17,16 +17,17 @@ Every function runs a fixed number of queries, whatever the number of applicatio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import Float, String, and_, case, cast, func, or_, select, true
 
 from fonds.applications.models import Application, Status
+from fonds.decisions.models import Decision, DecisionState
 from fonds.extensions import db
 from fonds.organisations.models import Organisation
-from fonds.reviews.models import Decision, DecisionState, Review, ReviewScore
+from fonds.reviews.models import Review, ReviewScore
 from fonds.rounds.models import Round, RubricCriterion
 
 MIN_REVIEWS_FOR_CALIBRATION = 5
@@ -61,17 +62,6 @@ def review_totals(round_id: int):
         .group_by(Review.id, Review.application_id, Review.reviewer_id)
         .cte("review_totals")
     )
-
-
-def review_total(scores: Iterable[tuple[int, int | None]]) -> float | None:
-    """The formula of `review_totals` for one review in Python, from (weight, score) per
-    criterion: over the criteria scored so far, None while none is. The scoring page shows it
-    (and fonds.js computes it the same way while the reviewer clicks)."""
-    scored = [(weight, score) for weight, score in scores if score is not None]
-    if not scored:
-        return None
-    weighted = sum(weight * (score - 1) for weight, score in scored)
-    return weighted * 25 / sum(weight for weight, _score in scored)
 
 
 def _spread(values_mean, squares_mean):
@@ -243,27 +233,22 @@ SORTS = ("score", "amount", "reference")
 FLAGS = ("disagreement", "knock_out", "none")
 
 
-def ranking(
-    round_: Round,
-    *,
-    calibrated: bool = False,
-    status: str | None = None,
-    community: str | None = None,
-    flag: str | None = None,
-    sort: str = "score",
-    descending: bool = True,
-    application_id: int | None = None,
-) -> list[RankedApplication]:
-    """The round's ranking in one query. Positions, the cumulative amount and the funding line
-    belong to the whole round in score order (raw or calibrated); filters and another sort only
-    change which rows show and in what order. The amount counted is the awarded amount of a
-    confirmed approval, nothing for a rejection, otherwise the requested amount."""
-    scores = application_scores(round_.id)
-    awarded = (
+def awarded_amounts():
+    """The awarded amount of each confirmed approval."""
+    return (
         select(Decision.application_id, Decision.amount)
         .where(Decision.state == DecisionState.CONFIRMED.value, Decision.outcome == "approve")
         .subquery("awarded")
     )
+
+
+def ranked_rows(round_: Round, *, calibrated: bool):
+    """The base query: every ranked application of the round with its scores and flags, its
+    positions and the cumulative amount, for the whole round in score order (raw or calibrated).
+    The amount counted is the awarded amount of a confirmed approval, nothing for a rejection,
+    otherwise the requested amount."""
+    scores = application_scores(round_.id)
+    awarded = awarded_amounts()
     chosen, other = (
         (scores.c.calibrated, scores.c.score)
         if calibrated
@@ -276,7 +261,7 @@ def ranking(
     )
     order = (chosen.desc().nulls_last(), Application.reference)
     has_score = chosen.is_not(None)
-    ranked = (
+    return (
         select(
             Application.id.label("application_id"),
             Application.reference,
@@ -311,7 +296,18 @@ def ranking(
         )
         .subquery("ranked")
     )
-    query = select(ranked)
+
+
+def filtered(
+    query,
+    ranked,
+    *,
+    application_id: int | None = None,
+    status: str | None = None,
+    community: str | None = None,
+    flag: str | None = None,
+):
+    """Only the rows asked for; the positions and amounts stay those of the whole round."""
     if application_id is not None:
         query = query.where(ranked.c.application_id == application_id)
     if status:
@@ -325,6 +321,11 @@ def ranking(
         query = query.where(ranked.c.knock_out == 1)
     elif flag == "none":
         query = query.where(ranked.c.disagreement == 0, ranked.c.knock_out == 0)
+    return query
+
+
+def ordered(query, ranked, *, calibrated: bool, sort: str, descending: bool):
+    """In the order asked for (score, amount or reference); the reference breaks ties."""
     score_column = ranked.c.calibrated if calibrated else ranked.c.score
     key = {
         "score": score_column,
@@ -332,34 +333,60 @@ def ranking(
         "reference": ranked.c.reference,
     }.get(sort, score_column)
     direction = key.desc() if descending else key.asc()
-    query = query.order_by(direction.nulls_last(), ranked.c.reference)
-    ceiling = round_.budget_ceiling
+    return query.order_by(direction.nulls_last(), ranked.c.reference)
+
+
+def ranked_application(row, ceiling: Decimal) -> RankedApplication:
+    return RankedApplication(
+        application_id=row.application_id,
+        reference=row.reference,
+        title=row.title,
+        organisation=row.organisation,
+        status=Status(row.status),
+        communities=row.communities or [],
+        amount_requested=row.amount_requested,
+        amount_awarded=row.amount_awarded,
+        reviews=row.reviews,
+        score=row.score,
+        calibrated=row.calibrated,
+        disagreement=bool(row.disagreement),
+        knock_out=bool(row.knock_out),
+        safety_one=bool(row.safety_one),
+        weak_core=bool(row.weak_core),
+        normalised_reviews=row.normalised_reviews,
+        position=row.position,
+        other_position=row.other_position,
+        cumulative=Decimal(row.cumulative).quantize(Decimal("0.01")),
+        within_budget=row.position is not None and Decimal(row.cumulative) <= ceiling,
+    )
+
+
+def ranking(
+    round_: Round,
+    *,
+    calibrated: bool = False,
+    status: str | None = None,
+    community: str | None = None,
+    flag: str | None = None,
+    sort: str = "score",
+    descending: bool = True,
+    application_id: int | None = None,
+) -> list[RankedApplication]:
+    """The round's ranking in one query. Positions, the cumulative amount and the funding line
+    belong to the whole round in score order (raw or calibrated); filters and another sort only
+    change which rows show and in what order."""
+    ranked = ranked_rows(round_, calibrated=calibrated)
+    query = filtered(
+        select(ranked),
+        ranked,
+        application_id=application_id,
+        status=status,
+        community=community,
+        flag=flag,
+    )
+    query = ordered(query, ranked, calibrated=calibrated, sort=sort, descending=descending)
     rows = db.session.execute(query).all()
-    return [
-        RankedApplication(
-            application_id=row.application_id,
-            reference=row.reference,
-            title=row.title,
-            organisation=row.organisation,
-            status=Status(row.status),
-            communities=row.communities or [],
-            amount_requested=row.amount_requested,
-            amount_awarded=row.amount_awarded,
-            reviews=row.reviews,
-            score=row.score,
-            calibrated=row.calibrated,
-            disagreement=bool(row.disagreement),
-            knock_out=bool(row.knock_out),
-            safety_one=bool(row.safety_one),
-            weak_core=bool(row.weak_core),
-            normalised_reviews=row.normalised_reviews,
-            position=row.position,
-            other_position=row.other_position,
-            cumulative=Decimal(row.cumulative).quantize(Decimal("0.01")),
-            within_budget=row.position is not None and Decimal(row.cumulative) <= ceiling,
-        )
-        for row in rows
-    ]
+    return [ranked_application(row, round_.budget_ceiling) for row in rows]
 
 
 def calibration_details(round_id: int, application_ids: list[int]) -> dict[int, list]:
@@ -406,3 +433,14 @@ def scores_of(application: Application) -> RankedApplication | None:
     """The score and flags of one application (its row of the round's ranking)."""
     rows = ranking(application.round, application_id=application.id)
     return rows[0] if rows else None
+
+
+def flag_labels() -> dict[str, str]:
+    """The texts of the flags, translated once for a page of thousands of rows."""
+    return {
+        "disagreement": _("Reviewers disagree"),
+        "knock_out": _("Knock-out"),
+        "safety_one": _("safety scored 1"),
+        "weak_core": _("from within or preventive below 2.5"),
+        "none": _("No flags"),
+    }
