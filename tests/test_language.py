@@ -53,12 +53,24 @@ def test_unknown_language_is_not_found(client):
 
 
 def test_logged_in_choice_is_remembered_for_e_mail(app, client, make_user, log_in, mailbox):
+    """The language chosen while logged in is the language of the account's e-mail, also when
+    the mail is asked for from another browser (here: a password reset from a Dutch one)."""
     from fonds.auth.models import User
 
     make_user("anna@example.nl")
+
+    def reset_mail_subject() -> str:
+        mailbox.clear()
+        other_browser = app.test_client()  # Dutch, not logged in
+        other_browser.post("/account/reset", data={"email": "anna@example.nl"})
+        return mailbox.last_to("anna@example.nl")["Subject"]
+
+    assert reset_mail_subject() == "Kies een nieuw wachtwoord"  # the default, Dutch
+
     log_in(client, "anna@example.nl")
     client.get("/language/en")
     assert User.by_email("anna@example.nl").locale == "en"
+    assert reset_mail_subject() == "Choose a new password"
 
 
 def test_money_and_dates_in_dutch(app):

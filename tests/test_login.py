@@ -25,16 +25,29 @@ def test_log_in_and_out(english, make_user, log_in):
 
 
 def test_a_log_in_expires(app_factory, make_user):
-    from datetime import timedelta
+    """The session cookie of a log-in expires after the configured lifetime (here three hours,
+    not the default eight)."""
+    from datetime import UTC, datetime, timedelta
+    from email.utils import parsedate_to_datetime
+    from http.cookies import SimpleCookie
 
-    app = app_factory(PERMANENT_SESSION_LIFETIME=timedelta(hours=8))
+    lifetime = timedelta(hours=3)
+    app = app_factory(PERMANENT_SESSION_LIFETIME=lifetime)
     client = app.test_client()
     make_user("anna@example.nl")
+    before = datetime.now(UTC).replace(microsecond=0)
     response = client.post(
         "/account/login", data={"email": "anna@example.nl", "password": PASSWORD}
     )
+    after = datetime.now(UTC)
+    assert response.status_code == 302
     cookie = response.headers["Set-Cookie"]
-    assert "Expires=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    morsel = SimpleCookie(cookie)[app.config["SESSION_COOKIE_NAME"]]
+    assert morsel["expires"], f"the session cookie does not expire: {cookie}"
+    expires = parsedate_to_datetime(morsel["expires"])
+    # The cookie's expiry is the moment of logging in plus the lifetime (to the second).
+    assert before + lifetime <= expires <= after + lifetime
 
 
 def test_log_out_needs_post(english, make_user, log_in):

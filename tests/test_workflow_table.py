@@ -3,6 +3,7 @@
 and actor succeed; everything else is refused and changes nothing."""
 
 import itertools
+from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
@@ -47,9 +48,9 @@ def state_of(application):
     return application.state, len(application.events)
 
 
-def prepare(application, status, cast, make_review):
+def prepare(application, status, cast, make_review, outcome="reject"):
     """What must hold before the transitions out of this status: the reviews of an application
-    in review, a proposal (by the first administrator, matching the outcome) for a proposed
+    in review, a proposal (by the first administrator, with this outcome) for a proposed
     decision."""
     if status == Status.IN_REVIEW:
         make_review(application, cast[REVIEWER], 4)
@@ -58,8 +59,9 @@ def prepare(application, status, cast, make_review):
         db.session.add(
             Decision(
                 application_id=application.id,
-                outcome="reject",
-                motivation="Past niet bij de regeling.",
+                outcome=outcome,
+                amount=Decimal("9000.00") if outcome == "approve" else None,
+                motivation="Past niet bij de regeling." if outcome == "reject" else "Sterk plan.",
                 proposed_by_id=cast[ADMIN].id,
             )
         )
@@ -95,11 +97,11 @@ def test_every_transition_from_every_status_for_every_actor(
             reference=f"FON-2026-{next(_references):04d}",
             submitted_at=utcnow(),
         )
-        prepare(application, status, cast, make_review)
+        # The proposal matches what the transition confirms: an approval for confirm_approval.
+        outcome = "approve" if name == "confirm_approval" else "reject"
+        prepare(application, status, cast, make_review, outcome)
         before = state_of(application)
         succeeds = status in transition.sources and actor in allowed
-        if name == "confirm_approval":
-            succeeds = False  # the proposal prepared is a rejection: see test_decisions
         if succeeds:
             event = apply_transition(application, name, by=by, message="Omdat het moet.")
             db.session.commit()
@@ -119,6 +121,27 @@ def test_every_transition_from_every_status_for_every_actor(
                 )
                 == Status.DRAFT.value
             )
+
+
+@pytest.mark.parametrize(
+    ("name", "proposed"), [("confirm_approval", "reject"), ("confirm_rejection", "approve")]
+)
+def test_a_confirmation_of_the_other_outcome_is_refused(
+    app, cast, make_application, make_review, name, proposed
+):
+    application = make_application(
+        cast["round"],
+        cast["organisation"],
+        status=Status.DECISION_PROPOSED.value,
+        reference="FON-2026-4998",
+        submitted_at=utcnow(),
+    )
+    prepare(application, Status.DECISION_PROPOSED, cast, make_review, proposed)
+    before = state_of(application)
+    with pytest.raises(TransitionRefused):
+        apply_transition(application, name, by=cast[SECOND_ADMIN], message="Omdat het moet.")
+    db.session.rollback()
+    assert state_of(application) == before
 
 
 def test_reasons_are_required_where_the_table_says(app, cast, make_application, make_review):
