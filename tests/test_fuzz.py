@@ -12,6 +12,7 @@ from sqlalchemy import text
 from werkzeug.datastructures import MultiDict
 
 from fonds.applications.attachments import store_attachment
+from fonds.decisions.models import Decision
 from fonds.extensions import db
 from tests import files
 from tests.page_forms import read_page
@@ -147,6 +148,22 @@ def test_malformed_posts_never_give_a_server_error_nor_half_save(
     )
     for email in ("r1@example.nl", "r2@example.nl"):
         make_review(reviewed, make_user(email, roles=[Role.REVIEWER]))
+    # A decision the administrator proposed (the access table's {proposed}).
+    proposed = make_application(
+        objects["round"],
+        objects["organisation"],
+        status="decision_proposed",
+        reference="FON-2026-0010",
+        submitted_at=utcnow(),
+    )
+    db.session.add(
+        Decision(
+            application_id=proposed.id,
+            outcome="reject",
+            motivation="Past niet bij de regeling.",
+            proposed_by_id=objects["admin"].id,
+        )
+    )
     attachment = store_attachment(
         objects["draft"], files.png(), "logo.png", by=objects["applicant"]
     )
@@ -160,6 +177,7 @@ def test_malformed_posts_never_give_a_server_error_nor_half_save(
         "submitted": objects["submitted"].id,
         "reviewed": reviewed.id,
         "review": objects["review"].id,
+        "proposed": proposed.id,
     }
     client = client_of(ROLE_EMAIL[role])
     app.config["WTF_CSRF_ENABLED"] = True
