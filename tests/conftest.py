@@ -498,6 +498,8 @@ def page(chromium):
 
 def axe_violations(page) -> list[str]:
     """WCAG 2.1 A and AA violations that axe-core finds on the page as it is now."""
+    # A click that navigates returns before the new page has loaded: check that page, once loaded.
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE_SCRIPT))
     # Only the violations are collected: the same rules run, without the cost of describing
     # every element that passes.

@@ -169,6 +169,7 @@ def test_the_total_while_scoring_and_the_confirmation_in_english(
     in_language(page, "en")
     page.clock.install()
     page.get_by_role("link", name="FON-2027-0001").click()
+    page.wait_for_load_state()  # the page's script listens before a score is clicked
     page.clock.pause_at(utcnow() + timedelta(minutes=1))  # timers wait for run_for
 
     total = page.locator("[data-review-total-text]")
