@@ -34,6 +34,8 @@ def test_the_budget_step_helps_instead_of_trapping(
     # More asked than budgeted so far: adding the missing cost is not refused.
     page.get_by_role("button", name="Regel toevoegen").click()
     expect(page.locator("[data-error-summary]")).to_have_count(0)
+    expect(page.locator("#lines-1-amount")).to_be_visible()  # the page with the new line
+    page.wait_for_load_state()  # and its script, which follows the amounts from here on
     expect(total).to_have_text("€\xa03.600,00")
     page.locator("#lines-1-category").select_option("dialogue_leaders")
     page.locator("#lines-1-description").fill("Vergoedingen gespreksleiders")

@@ -241,6 +241,9 @@ def test_a_second_tab_is_told_the_review_is_already_submitted(chromium, live_ser
 
     first.get_by_role("button", name=confirm).click()
     expect(first.locator("main")).to_contain_text("Dank u wel. Uw beoordeling is ingediend.")
+    # The tabs share one session cookie: let the first tab finish loading, so none of its
+    # requests still under way can overwrite the cookie that carries the second tab's message.
+    first.wait_for_load_state("networkidle")
     second.get_by_role("button", name=confirm).click()
     expect(second.locator("main")).to_contain_text(
         "U heeft deze beoordeling al ingediend. U kunt die niet meer veranderen."
