@@ -174,28 +174,26 @@ def test_settings(migrated: str, mail_port: int, folder: Path) -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def suite_engine(migrated):
+    """The suite's own connection to the test database, for cleaning up between tests."""
+    engine = create_engine(migrated)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def clean_database(migrated):
+def clean_database(suite_engine):
     """Every row the test wrote goes afterwards, confirmed decisions and issued letters too, in
     one transaction on a connection of the suite's own."""
     yield
-    engine = cleaning_engine(migrated)
-    with engine.begin() as connection:
+    with suite_engine.begin() as connection:
         allow_deleting_final_decisions(connection)
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
         if connection.dialect.name == "sqlite":
             for trigger in SQLITE_DELETE_TRIGGERS:
                 connection.execute(text(trigger))
-
-
-_cleaning_engines: dict[str, object] = {}
-
-
-def cleaning_engine(uri: str):
-    if uri not in _cleaning_engines:
-        _cleaning_engines[uri] = create_engine(uri)
-    return _cleaning_engines[uri]
 
 
 @pytest.fixture
@@ -229,8 +227,8 @@ def shared_apps(migrated, smtp_server, tmp_path_factory):
     app = create_app("testing", settings)
     app.test_client_class = Client
     observer = create_app("testing", settings)
-    built = {id(app): dict(app.config), id(observer): dict(observer.config)}
-    yield app, observer, built
+    # Each with its settings as built, to go back to before every test.
+    yield [(app, dict(app.config)), (observer, dict(observer.config))]
     for each in (app, observer):
         with each.app_context():
             db.session.remove()
@@ -259,23 +257,21 @@ def app(shared_apps, smtp_server, tmp_path, clean_database, request):
     """The app under test. The test's own database work runs in the context of a twin app on the
     same database, so requests get their own context (g, session, current user) as in
     production instead of sharing the test's."""
-    app, observer, built = shared_apps
+    (app, _), (observer, _) = shared_apps
     controller, mailbox = smtp_server
     settings = test_settings(app.config["SQLALCHEMY_DATABASE_URI"], controller.port, tmp_path)
-    for each in (app, observer):
-        restart(each, settings, built[id(each)])
+    for each, built in shared_apps:
+        restart(each, settings, built)
     mailbox.clear()
     with observer.app_context():
         yield app
-        db.session.remove()
-    with app.app_context():
-        db.session.remove()
-        if request.node.get_closest_marker("migrates"):
-            # The test changed the schema under the pooled connections: start them afresh.
-            db.engine.dispose()
-    if request.node.get_closest_marker("migrates"):
-        with observer.app_context():
-            db.engine.dispose()
+    # The test changed the schema under the pooled connections: they start afresh.
+    migrates = request.node.get_closest_marker("migrates") is not None
+    for each, _ in shared_apps:
+        with each.app_context():
+            db.session.remove()
+            if migrates:
+                db.engine.dispose()
 
 
 @pytest.fixture
