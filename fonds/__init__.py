@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import CONFIGS, REQUIRED_IN_PRODUCTION
 from fonds.extensions import babel, csrf, db, limiter, login_manager, migrate
 from fonds.requests import FondsRequest
+from fonds.sessions import ASSET_ENDPOINTS, FondsSessionInterface
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         template_folder=str(ROOT / "templates"),
     )
     app.request_class = FondsRequest
+    app.session_interface = FondsSessionInterface()
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides or {})
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -174,6 +176,6 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         # Pages hold personal data, CSRF tokens or links from e-mails: never keep them in caches.
-        if request.endpoint not in ("static", "pages.vendor"):
+        if request.endpoint not in ASSET_ENDPOINTS:
             response.headers["Cache-Control"] = "no-store"
         return response

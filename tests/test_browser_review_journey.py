@@ -74,9 +74,14 @@ def test_screen_assign_review_rank_propose_confirm(
     anna.get_by_role("button", name="Voldoet: start de beoordeling").click()
     expect(anna.locator("main")).to_contain_text("De aanvraag FON-2027-0042 is nu in beoordeling.")
     anna.get_by_role("link", name="Beoordelaars van deze aanvraag").click()
-    for label in ("Rana Reviewer (rana@example.nl)", "Bas Beoordelaar (bas@example.nl)"):
-        anna.get_by_label("Beoordelaar om toe te voegen").select_option(label=label)
+    for name, email in (
+        ("Rana Reviewer", "rana@example.nl"),
+        ("Bas Beoordelaar", "bas@example.nl"),
+    ):
+        anna.get_by_label("Beoordelaar om toe te voegen").select_option(label=f"{name} ({email})")
         anna.get_by_role("button", name="Aan de groep toevoegen").click()
+        # The next click belongs on the page that answers this one.
+        expect(anna.locator("main")).to_contain_text(f"{name} zit nu in de groep beoordelaars.")
     anna.get_by_role("button", name="Automatisch toewijzen").click()
     expect(anna.locator("main")).to_contain_text("Aantal toewijzingen: 2.")
 

@@ -64,3 +64,18 @@ def test_a_copied_cookie_stops_working_when_the_account_is_deactivated(app, make
     response = replay(app, cookie)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/account/login")
+
+
+def test_the_files_a_page_loads_leave_the_session_cookie_alone(app, make_user, log_in):
+    """A late style sheet or script must not put back an older session (a flash already shown,
+    a session that just ended): only pages renew the cookie."""
+    make_user("anna@example.nl")
+    client = app.test_client()
+    log_in(client, "anna@example.nl")
+    page = client.get("/account/")
+    assert page.status_code == 200
+    assert "session=" in page.headers.get("Set-Cookie", "")  # a page renews the log-in
+    for path in ("/static/fonds.css", "/static/fonds.js", "/vendor/design-tokens.css"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Set-Cookie" not in response.headers, path
