@@ -26,6 +26,7 @@ from fonds import create_app
 from fonds.auth.models import User
 from fonds.auth.passwords import hash_password
 from fonds.columns import utcnow
+from fonds.demo import builders
 from fonds.extensions import db
 from fonds.organisations.models import Membership, Organisation
 from fonds.roles import Role
@@ -513,80 +514,13 @@ def axe_violations(page) -> list[str]:
 # --- rounds and applications -----------------------------------------------------------------
 
 
-COMPLETE_ORGANISATION = {
-    "name": "Stichting Samen Sterk",
-    "legal_form": "stichting",
-    "kvk_number": "12345678",
-    "street": "Dorpsstraat 1",
-    "postcode": "1234 AB",
-    "city": "Rotterdam",
-    "iban": "NL91ABNA0417164300",
-    "account_holder": "Stichting Samen Sterk",
-    "contact_name": "Fatima Bakkali",
-    "contact_email": "fatima@example.nl",
-    "contact_phone": "0612345678",
-}
-
-
 @pytest.fixture
 def make_application(app):
-    from datetime import date
-    from decimal import Decimal
+    """An application in a valid state (`status=...`: reference, sent moment, snapshot and
+    history included), committed; see fonds.demo.builders.make_application."""
 
-    from fonds.applications.models import Application, ApplicationEvent, BudgetLine, Status
-
-    def make(round_, organisation, *, complete: bool = True, created_by=None, **overrides):
-        if complete:
-            for key, value in COMPLETE_ORGANISATION.items():
-                if not getattr(organisation, key):
-                    setattr(organisation, key, value)
-        values = {}
-        if complete:
-            values = {
-                "title": "Gesprekken in de moskee",
-                "summary": "Dialoogavonden over zelfbeschikking.",
-                "communities": ["moroccan", "turkish"],
-                "focus": "both",
-                "problem": "Weinig ruimte voor eigen keuzes.",
-                "approach": "Tien avonden met vaste groep.",
-                "preventive": "Normen uit de eigen groep bespreken.",
-                "from_within": "Geleid door getrainde gespreksleiders uit de gemeenschap.",
-                "participants": 40,
-                "sessions": 10,
-                "safety": "Groepsafspraken en doorverwijzing.",
-                "start_date": date(2027, 3, 1),
-                "end_date": date(2027, 12, 1),
-                "amount_requested": Decimal("9000.00"),
-            }
-        values = {"status": Status.DRAFT.value, **values, **overrides}
-        if complete and "other_funding_amount" not in overrides:
-            # The budget (10,000.00) is covered: the amount requested and money from others.
-            rest = Decimal("10000.00") - (values.get("amount_requested") or 0)
-            values["other_funding_amount"] = rest if rest > 0 else None
-        creator = created_by or organisation.members[0]
-        application = Application(
-            round=round_, organisation=organisation, created_by=creator, **values
-        )
-        if complete:
-            application.budget_lines.append(
-                BudgetLine(
-                    position=1, category="venue", description="Zaalhuur", amount=Decimal("4000.00")
-                )
-            )
-            application.budget_lines.append(
-                BudgetLine(
-                    position=2,
-                    category="dialogue_leaders",
-                    description="Vergoedingen",
-                    amount=Decimal("6000.00"),
-                )
-            )
-        db.session.add(application)
-        db.session.add(
-            ApplicationEvent(
-                application=application, actor_id=creator.id, to_status=Status.DRAFT.value
-            )
-        )
+    def make(round_, organisation, **options):
+        application = builders.make_application(round_, organisation, **options)
         db.session.commit()
         return application
 
@@ -604,41 +538,12 @@ def applicant(make_user, make_organisation, english, log_in):
 
 @pytest.fixture
 def make_review(app):
-    """A reviewer's assignment to an application, by default submitted with the given scores
-    (one per criterion, in rubric order; a single number for all). `submitted=False` makes a
-    draft, `conflict=None` an assignment not yet declared, `conflict=True` a declared conflict."""
-    from fonds.reviews.models import Review, ReviewScore
+    """A reviewer's assignment to an application, committed; see
+    fonds.demo.builders.make_review (submitted by default; `submitted=False` a draft,
+    `conflict=None` not yet declared, `conflict=True` a declared conflict)."""
 
-    def make(
-        application,
-        reviewer,
-        scores=3,
-        *,
-        submitted: bool = True,
-        conflict: bool | None = False,
-        recommendation: str = "fund",
-        due_at=None,
-        motivation: str = "Goed onderbouwd.",
-    ) -> Review:
-        now = utcnow()
-        criteria = application.round.criteria
-        if isinstance(scores, int):
-            scores = [scores] * len(criteria)
-        review = Review(
-            application_id=application.id,
-            reviewer_id=reviewer.id,
-            due_at=due_at or now + timedelta(days=14),
-            conflict=conflict,
-            declared_at=now if conflict is not None else None,
-            recommendation=recommendation if (submitted and not conflict) else None,
-            submitted_at=now if (submitted and conflict is False) else None,
-        )
-        if conflict is False:
-            for criterion, score in zip(criteria, scores, strict=True):
-                review.scores.append(
-                    ReviewScore(criterion_id=criterion.id, score=score, motivation=motivation)
-                )
-        db.session.add(review)
+    def make(application, reviewer, scores=3, **options):
+        review = builders.make_review(application, reviewer, scores, **options)
         db.session.commit()
         return review
 
@@ -786,34 +691,3 @@ def wait_until(condition, timeout: float = 60, interval: float = 0.05, what: str
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(interval)
-
-
-def confirmed_decision(
-    application,
-    *,
-    proposer: User,
-    decider: User,
-    amount: Decimal | None = None,
-    motivation: str = "Een sterk plan van binnenuit.",
-    points: dict[int, str] | None = None,
-    partial_reason: str = "",
-):
-    """A decision both administrators agreed on: an award when `amount` is given, otherwise a
-    rejection; `points` are the fund's points per criterion (by criterion id), `partial_reason`
-    why an award is lower than requested. Added to the session; the caller commits."""
-    from fonds.decisions.models import Decision
-
-    decision = Decision(
-        application_id=application.id,
-        outcome="approve" if amount is not None else "reject",
-        amount=amount,
-        motivation=motivation,
-        criterion_points={str(key): text for key, text in (points or {}).items()},
-        partial_reason=partial_reason,
-        state="confirmed",
-        proposed_by_id=proposer.id,
-        decided_by_id=decider.id,
-        decided_at=utcnow(),
-    )
-    db.session.add(decision)
-    return decision

@@ -403,16 +403,12 @@ def people(make_user, make_organisation, make_round, make_application):
         round_,
         organisation,
         status="submitted",
-        reference="FON-2026-9999",
-        submitted_at=utcnow(),
     )
     # {proposed}: a decision proposed by the (first) administrator, for a second one to confirm.
     proposed = make_application(
         round_,
         organisation,
         status="decision_proposed",
-        reference="FON-2026-9998",
-        submitted_at=utcnow(),
     )
     attachment = store_attachment(application, files.png(), "logo.png", by=applicant)
     due = utcnow() + timedelta(days=14)

@@ -10,10 +10,10 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from fonds.applications.models import Application, ApplicationEvent, BudgetLine, Status
+from fonds.demo.builders import ORGANISATION_DETAILS
 from fonds.extensions import db
 from fonds.roles import Role
 from fonds.screening.operations import request_information
-from tests.conftest import COMPLETE_ORGANISATION
 
 
 def step_url(application, step):
@@ -253,7 +253,7 @@ def test_organisation_step_saves_normalised_details_for_all_applications(
 ):
     application = make_application(make_round(), applicant[1], complete=False)
     data = {
-        **COMPLETE_ORGANISATION,
+        **ORGANISATION_DETAILS,
         "postcode": "1234ab",
         "iban": "nl91 abna 0417 1643 00",
         "kvk_number": "1234.5678",
@@ -770,14 +770,11 @@ def test_a_draft_is_deleted_with_its_files_after_a_confirmation(
 
 
 def test_a_sent_application_cannot_be_deleted(english, applicant, make_round, make_application):
-    from fonds.columns import utcnow
 
     application = make_application(
         make_round(),
         applicant[1],
         status="submitted",
-        reference="FON-2026-0888",
-        submitted_at=utcnow(),
     )
     page = english.get(f"/applications/{application.id}").text
     assert "Delete this draft" not in page and "Withdraw this application" in page

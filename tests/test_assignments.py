@@ -2,7 +2,6 @@
 e-mail), removing an assignment, assigning a whole round automatically with a balanced load, and
 the assignment page an administrator works with."""
 
-import itertools
 import re
 from datetime import timedelta
 
@@ -11,16 +10,17 @@ from flask_babel import force_locale
 from sqlalchemy import event, func, select
 
 from fonds.applications.forms import today
+from fonds.applications.models import Application
 from fonds.assignments import operations as assignment_ops
 from fonds.assignments.models import ReviewerPoolMember
 from fonds.columns import utcnow
+from fonds.demo import builders
 from fonds.extensions import db
 from fonds.mail.operations import send_ready_mail
 from fonds.organisations.models import Membership
 from fonds.reviews.models import Review
 from fonds.roles import Role
 
-_references = itertools.count(1)
 TITLE = "Gesprekken in de moskee"
 
 
@@ -60,16 +60,16 @@ def make_in_review(make_user, make_organisation, make_application, round_):
     """An application being assessed, of its own organisation (or the one given)."""
 
     def make(organisation=None, **overrides):
-        number = next(_references)
+        number = db.session.scalar(select(func.count(Application.id))) + 1
         if organisation is None:
             member = make_user(f"member{number}@example.nl", name=f"Lid {number}")
             organisation = make_organisation(f"Stichting {number}", members=[member])
+        # Sent one minute after the other, in the order they are made.
         return make_application(
             round_,
             organisation,
             status="in_review",
-            reference=f"FON-2026-{number:04d}",
-            submitted_at=utcnow() - timedelta(days=30) + timedelta(minutes=number),
+            sent_at=utcnow() - timedelta(days=30) + timedelta(minutes=number),
             **overrides,
         )
 
@@ -434,22 +434,10 @@ def test_auto_assign_reports_applications_short_of_reviewers(
 def test_auto_assign_needs_a_handful_of_queries_for_many_applications(
     app, round_, make_reviewer, make_organisation, admin
 ):
-    from fonds.applications.models import Application
-
     reviewers = [make_reviewer(f"Reviewer {n:02d}") for n in range(6)]
     organisation = make_organisation("Stichting Groot", members=[reviewers[0]])
-    now = utcnow()
-    db.session.add_all(
-        Application(
-            round_id=round_.id,
-            organisation_id=organisation.id,
-            created_by_id=reviewers[0].id,
-            status="in_review",
-            reference=f"FON-2026-{5000 + n:04d}",
-            submitted_at=now,
-        )
-        for n in range(120)
-    )
+    for _ in range(120):
+        builders.make_application(round_, organisation, status="in_review", complete=False)
     db.session.commit()
     statements = []
 

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.reviews.models import Review
 from fonds.roles import Role
@@ -34,10 +33,14 @@ def objects(make_user, make_organisation, make_round, make_application, make_rev
     round_ = make_round()
     draft = make_application(round_, organisation)
     sent = make_application(
-        round_, organisation, status="in_review", reference="FON-2026-0001", submitted_at=utcnow()
+        round_,
+        organisation,
+        status="in_review",
     )
     submitted = make_application(
-        round_, organisation, status="submitted", reference="FON-2026-0002", submitted_at=utcnow()
+        round_,
+        organisation,
+        status="submitted",
     )
     review = make_review(sent, reviewer, submitted=False, conflict=None)
     return {
@@ -368,8 +371,6 @@ def test_a_proposed_decision_that_was_not_offered_is_refused(
         objects["round"],
         objects["organisation"],
         status="reviewed",
-        reference="FON-2026-0003",
-        submitted_at=utcnow(),
     )
     for email in ("r1@example.nl", "r2@example.nl"):
         make_review(sent, make_user(email, roles=[Role.REVIEWER]))

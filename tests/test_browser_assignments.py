@@ -31,8 +31,7 @@ def test_an_administrator_builds_the_pool_and_assigns_automatically(
             round_,
             organisation,
             status="in_review",
-            reference=f"FON-2026-000{number}",
-            submitted_at=utcnow() - timedelta(days=3 - number),
+            sent_at=utcnow() - timedelta(days=3 - number),  # FON-2026-0001, then -0002
         )
 
     page.goto(live_server + "/account/login")

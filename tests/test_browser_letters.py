@@ -8,10 +8,11 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from fonds.columns import utcnow
+from fonds.demo.builders import make_decision
 from fonds.extensions import db
 from fonds.letters.models import Letter, LetterDownload
 from fonds.roles import Role
-from tests.conftest import axe_violations, confirmed_decision, wait_until
+from tests.conftest import axe_violations, wait_until
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 from tests.test_browser_review_journey import open_as
 from tests.test_letters_batch import decided_round  # noqa: F401 - a fixture
@@ -52,7 +53,7 @@ def test_an_administrator_issues_a_letter_and_the_applicant_downloads_it(
         amount_requested=Decimal("9000.00"),
     )
     make_review(application, reviewer, 4)
-    confirmed_decision(application, proposer=anna, decider=ben, amount=Decimal("7500.00"))
+    make_decision(application, proposer=anna, decider=ben, amount=Decimal("7500.00"))
     db.session.commit()
 
     # The decision is confirmed, but the applicant learns it from the letter: not yet.

@@ -11,9 +11,9 @@ import pytest
 from fonds.applications.models import InfoRequest
 from fonds.columns import utcnow
 from fonds.decisions.models import Decision
+from fonds.demo.builders import make_decision
 from fonds.extensions import db
 from fonds.roles import Role
-from tests.conftest import confirmed_decision
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 from tests.test_browser_review_journey import open_as
 
@@ -38,15 +38,12 @@ def test_the_journeys_pages_pass_axe_and_fit(
     member = make_user("fatima@example.nl", name="Fatima Bakkali")
     organisation = make_organisation("Stichting Samen Sterk", members=[member])
     round_ = make_round(name="Van binnenuit 2027")
-    numbers = iter(range(1, 100))
 
     def sent(status, **values):
         return make_application(
             round_,
             organisation,
             status=status,
-            reference=f"FON-2027-{next(numbers):04d}",
-            submitted_at=utcnow(),
             **values,
         )
 
@@ -79,7 +76,7 @@ def test_the_journeys_pages_pass_axe_and_fit(
             proposed_by_id=anna.id,
         )
     )
-    confirmed_decision(awarded, proposer=anna, decider=ben, amount=Decimal("7500.00"))
+    make_decision(awarded, proposer=anna, decider=ben, amount=Decimal("7500.00"))
     db.session.commit()
 
     pages = {

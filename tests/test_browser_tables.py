@@ -15,9 +15,10 @@ from playwright.sync_api import expect
 from fonds.applications.models import Attachment
 from fonds.assignments.models import ReviewerPoolMember
 from fonds.columns import utcnow
+from fonds.demo.builders import make_decision
 from fonds.extensions import db
 from fonds.roles import Role
-from tests.conftest import PASSWORD, confirmed_decision
+from tests.conftest import PASSWORD
 from tests.test_browser_accounts import VIEWPORTS, assert_accessible
 
 ORGANISATIONS = [
@@ -99,8 +100,7 @@ def busy_round(make_user, make_organisation, make_round, make_application, make_
             round_,
             organisation,
             status=status,
-            reference=f"FON-2027-{number:04d}",
-            submitted_at=utcnow() - timedelta(days=20 - number),
+            sent_at=utcnow() - timedelta(days=20 - number),
             title=TITLES[number % len(TITLES)],
             amount_requested=Decimal("18750.00") + number * Decimal("1250.50"),
             **values,
@@ -119,7 +119,7 @@ def busy_round(make_user, make_organisation, make_round, make_application, make_
     for decided in (proposed, awarded):
         make_review(decided, reviewers[1], 4)
         make_review(decided, reviewers[2], 5)
-    confirmed_decision(awarded, proposer=anna, decider=ben, amount=Decimal("20000.00"))
+    make_decision(awarded, proposer=anna, decider=ben, amount=Decimal("20000.00"))
     db.session.commit()
 
     draft = make_application(make_round(name="Van binnenuit 2028"), organisations[0])

@@ -184,8 +184,6 @@ def test_sending_again_checks_only_the_parts_that_may_change(
         make_round(),
         applicant[1],
         status="info_requested",
-        reference="FON-2026-0101",
-        submitted_at=utcnow(),
         other_funding_amount=None,  # 9,000.00 asked for a budget of 10,000.00
     )
     db.session.add(

@@ -17,7 +17,6 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from fonds.applications.models import Application, ApplicationEvent, Attachment, Status
-from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.roles import Role
 from tests import files
@@ -184,16 +183,15 @@ def test_withdrawing_while_an_administrator_marks_eligible(
 ):
     """One of the two wins, the other is told; whatever the order, nothing is half done."""
     round_ = make_round()
-    for attempt in range(ROUNDS):
+    for _attempt in range(ROUNDS):
         application = make_application(
             round_,
             people[1],
             status=Status.SUBMITTED.value,
-            reference=f"FON-2026-{attempt + 1:04d}",
-            submitted_at=utcnow(),
         )
         applicant, admin = client_of("fatima@example.nl"), client_of("admin@example.nl")
         version = str(application.version)
+        history = len(application.events)  # draft and sent
         responses = at_once(
             partial(
                 applicant.post, f"/applications/{application.id}/withdraw", follow_redirects=True
@@ -207,7 +205,7 @@ def test_withdrawing_while_an_administrator_marks_eligible(
         withdraw, eligible = responses
         assert withdraw.status_code == 200 and eligible.status_code in (302, 409)
         now = fresh(application.id)
-        events = [e.to_status for e in now.events if e.to_status != Status.DRAFT.value]
+        events = [e.to_status for e in now.events[history:]]  # what the two requests wrote
         if eligible.status_code == 302:
             # The fund was first; the withdrawal either came after it (allowed while being
             # assessed) or was told that the fund changed the application at the same moment.

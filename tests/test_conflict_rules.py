@@ -2,7 +2,6 @@
 member of the applying organisation takes no action on its application and does not see who
 reviewed it or how. Every admin action and every read is checked, against a colleague who may."""
 
-import itertools
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -13,17 +12,15 @@ from sqlalchemy import func, select
 from fonds.applications.forms import today
 from fonds.applications.models import Application
 from fonds.assignments.models import ReviewerPoolMember
-from fonds.columns import utcnow
 from fonds.decisions.models import Decision
+from fonds.demo.builders import make_decision
 from fonds.extensions import db
 from fonds.letters.models import Letter
 from fonds.organisations.models import Membership
 from fonds.reviews.models import Review
 from fonds.roles import Role
-from tests.conftest import confirmed_decision
 
 OWN = "You are a member of the organisation that applies. Another administrator must do this."
-_references = itertools.count(7000)
 
 
 @pytest.fixture
@@ -61,8 +58,6 @@ def application_in(scene, make_application, make_review, status: str) -> Applica
         scene["round"],
         scene["organisation"],
         status=status,
-        reference=f"FON-2026-{next(_references):04d}",
-        submitted_at=utcnow(),
         amount_requested=Decimal("9000.00"),
     )
     rana, rob = scene["reviewers"]
@@ -82,7 +77,7 @@ def application_in(scene, make_application, make_review, status: str) -> Applica
             )
         )
     if status == "approved":
-        confirmed_decision(
+        make_decision(
             application, proposer=scene["ben"], decider=scene["cas"], amount=Decimal("9000.00")
         )
     db.session.commit()
@@ -281,8 +276,6 @@ def test_the_ranking_and_its_csv_hide_who_was_corrected(
             scene["round"],
             scene["organisation"],
             status="reviewed",
-            reference=f"FON-2026-{next(_references):04d}",
-            submitted_at=utcnow(),
         )
         for _ in range(6)
     ]

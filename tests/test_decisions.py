@@ -1,7 +1,6 @@
 """Four-eyes decisions: propose, confirm, send back; conflicts; the final-decision constraint in
 the database; two administrators confirming at the same moment (PostgreSQL)."""
 
-import itertools
 import threading
 from decimal import Decimal
 
@@ -11,13 +10,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from fonds.applications.models import Application, ApplicationEvent, Status
-from fonds.columns import utcnow
 from fonds.decisions.models import Decision
+from fonds.demo.builders import make_decision
 from fonds.extensions import db
 from fonds.roles import Role
-from tests.conftest import confirmed_decision
 
-_references = itertools.count(8000)
 STALE = "Someone else changed this application just now. Check the page again."
 
 
@@ -36,8 +33,6 @@ def cast(make_user, make_organisation, make_round, make_application, make_review
         make_round(),
         organisation,
         status="reviewed",
-        reference=f"FON-2026-{next(_references):04d}",
-        submitted_at=utcnow(),
         amount_requested=Decimal("9000.00"),
     )
     make_review(application, reviewers[0], 4)
@@ -327,8 +322,8 @@ def test_the_database_keeps_a_confirmed_decision_final(cast, login_as):
 
 def test_the_database_refuses_a_decision_confirmed_by_its_proposer(cast):
     anna = cast["admins"][0]
-    confirmed_decision(cast["application"], proposer=anna, decider=anna, motivation="Nee.")
     with pytest.raises(IntegrityError, match="four_eyes"):
+        make_decision(cast["application"], proposer=anna, decider=anna, motivation="Nee.")
         db.session.commit()
     db.session.rollback()
 

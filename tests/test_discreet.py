@@ -290,7 +290,7 @@ def test_ordinary_applicant_e_mails_say_the_last_day_and_never_haar(
     fatima.discreet_mail = False
     db.session.commit()
     application = make_application(
-        make_round(), members[2], title=TITLE, reference="FON-2027-0007", status="submitted",
+        make_round(), members[2], title=TITLE, status="submitted",
         submitted_at=utcnow(),
     )  # fmt: skip
     deadline = datetime(2027, 3, 1, 22, 59, 59, tzinfo=UTC)  # the end of 1 March in Amsterdam
@@ -365,7 +365,7 @@ def test_administrators_are_told_that_every_member_reads_their_words(
     make_user("anna@example.nl", name="Anna", roles=[Role.ADMIN])
     log_in(client, "anna@example.nl")
     application = make_application(
-        make_round(), members[2], reference="FON-2027-0008", status="submitted",
+        make_round(), members[2], status="submitted",
         submitted_at=utcnow(),
     )  # fmt: skip
     page = client.get(f"/screening/{application.id}").text

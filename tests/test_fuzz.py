@@ -136,15 +136,12 @@ def test_malformed_posts_never_give_a_server_error_nor_half_save(
     make_user,
     role,
 ):
-    from fonds.columns import utcnow
     from fonds.roles import Role
 
     reviewed = make_application(
         objects["round"],
         objects["organisation"],
         status="reviewed",
-        reference="FON-2026-0009",
-        submitted_at=utcnow(),
     )
     for email in ("r1@example.nl", "r2@example.nl"):
         make_review(reviewed, make_user(email, roles=[Role.REVIEWER]))
@@ -153,8 +150,6 @@ def test_malformed_posts_never_give_a_server_error_nor_half_save(
         objects["round"],
         objects["organisation"],
         status="decision_proposed",
-        reference="FON-2026-0010",
-        submitted_at=utcnow(),
     )
     db.session.add(
         Decision(

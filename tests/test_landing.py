@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import event
 
 from fonds.columns import utcnow
+from fonds.demo.builders import make_decision
 from fonds.extensions import db
 from fonds.letters.models import Letter
 from fonds.roles import Role
-from tests.conftest import PASSWORD, confirmed_decision
+from tests.conftest import PASSWORD
 
 APPLICATIONS, REVIEWS, ROUNDS, ACCOUNT = "/applications/", "/review/", "/rounds/manage", "/account/"
 
@@ -199,7 +200,7 @@ def make_busy_round(make_round, make_user, make_organisation, make_application, 
         proposer, decider = admin_pair()
         awarded, rejected = application("approved"), application("rejected")
         for decided in (awarded, rejected):
-            confirmed_decision(decided, proposer=proposer, decider=decider)
+            make_decision(decided, proposer=proposer, decider=decider)
         db.session.commit()
         db.session.add(
             Letter(

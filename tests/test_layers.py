@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
         "fields",
         "i18n",
         "requests",
+        "sessions",
         "permissions",
         "roles",
         "queue",

@@ -5,7 +5,6 @@ only the organisation's members and administrators get, each one logged."""
 import hashlib
 import html
 import io
-import itertools
 import re
 from decimal import Decimal
 
@@ -15,13 +14,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from fonds.applications.models import Application, ApplicationEvent
-from fonds.columns import utcnow
+from fonds.demo.builders import make_decision
 from fonds.extensions import db
 from fonds.letters.models import Letter, LetterDownload
 from fonds.roles import Role
-from tests.conftest import confirmed_decision
-
-_references = itertools.count(6000)
 
 
 @pytest.fixture
@@ -38,15 +34,13 @@ def decided(make_user, make_organisation, make_round, make_application, make_rev
             make_round(),
             organisation,
             status=status,
-            reference=f"FON-2026-{next(_references):04d}",
-            submitted_at=utcnow(),
             amount_requested=Decimal("9000.00"),
             **overrides,
         )
         if status in ("approved", "rejected"):
             make_review(application, reviewer, 4)
             amount = Decimal("7500.00") if status == "approved" else None
-            confirmed_decision(application, proposer=anna, decider=ben, amount=amount)
+            make_decision(application, proposer=anna, decider=ben, amount=amount)
             db.session.commit()
         return application
 

@@ -17,13 +17,13 @@ from sqlalchemy import select
 
 from fonds.applications.models import Application, ApplicationEvent
 from fonds.auth.models import User
+from fonds.demo.builders import make_decision
 from fonds.extensions import db
 from fonds.letters import fetcher as fetcher_module
 from fonds.letters.context import NoLetter, letter_context
 from fonds.letters.render import LetterRenderTimeout, render_letter, render_pdf
 from fonds.roles import Role
 from fonds.rounds.models import RubricCriterion
-from tests.conftest import confirmed_decision
 from tests.pdf_text import catalog, no_space, page_count, pdfa_claim, pdftotext, texts
 
 LETTER_DATE = date(2027, 3, 12)
@@ -104,7 +104,6 @@ def cast(make_user, make_organisation, make_round, make_application, make_review
                 status=status,
                 reference=f"FON-2026-{number:04d}",
                 submitted_at=RECEIVED,
-                organisation_snapshot=organisation.snapshot(),
                 publication_consent=publication_consent,
             )
         # Rejected: criterion 1 scores 2 and 3 (mean 2,5), the others 3 and 3 (3,0).
@@ -133,7 +132,7 @@ def cast(make_user, make_organisation, make_round, make_application, make_review
             ),
             ("award_high", Decimal("9000.00"), "Uitstekend plan.", {}),
         ]:
-            confirmed_decision(
+            make_decision(
                 made[name],
                 proposer=anna,
                 decider=ben,
@@ -278,7 +277,6 @@ def test_a_round_s_shared_facts_follow_every_change(cast, make_application, make
         made["rejected"].round,
         made["rejected"].organisation,
         status="reviewed",
-        reference="FON-2026-0099",
         submitted_at=RECEIVED,
     )
     reviewer = db.session.scalar(select(User).where(User.email == "r0@example.nl"))

@@ -2,9 +2,9 @@
 
 import pytest
 
+from fonds.demo.builders import ORGANISATION_DETAILS
 from fonds.extensions import db
 from fonds.roles import Role
-from tests.conftest import COMPLETE_ORGANISATION
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def details_url(organisation):
 
 def test_member_saves_details_in_their_normal_form(english, organisation):
     data = {
-        **COMPLETE_ORGANISATION,
+        **ORGANISATION_DETAILS,
         "postcode": "1234ab",
         "iban": "nl91 abna 0417 1643 00",
         "kvk_number": "1234 5678",
@@ -62,7 +62,7 @@ def test_member_saves_details_in_their_normal_form(english, organisation):
     ],
 )
 def test_details_errors_keep_what_was_typed(english, organisation, changes, field, message):
-    data = {**COMPLETE_ORGANISATION, **changes}
+    data = {**ORGANISATION_DETAILS, **changes}
     response = english.post(details_url(organisation), data=data)
     assert response.status_code == 422
     assert f'href="#{field}">{message}' in response.text
@@ -73,7 +73,7 @@ def test_details_errors_keep_what_was_typed(english, organisation, changes, fiel
 
 
 def test_a_legal_entity_needs_a_kvk_number_and_an_informal_group_a_host(organisation):
-    for key, value in COMPLETE_ORGANISATION.items():
+    for key, value in ORGANISATION_DETAILS.items():
         setattr(organisation, key, value)
     organisation.kvk_number = None
     assert organisation.missing_details() == ["kvk_number"]
@@ -90,7 +90,7 @@ def test_only_members_change_details(app, organisation, make_user, log_in):
         client = app.test_client()
         log_in(client, email)
         assert client.get(details_url(organisation)).status_code == status
-        response = client.post(details_url(organisation), data=COMPLETE_ORGANISATION)
+        response = client.post(details_url(organisation), data=ORGANISATION_DETAILS)
         assert response.status_code == status
     db.session.refresh(organisation)
     assert organisation.iban == ""
@@ -105,7 +105,7 @@ def test_submitted_applications_keep_the_details_they_were_sent_with(
         data={"declared_truthful": "y", "declared_privacy": "y"},
     )
     english.post(
-        details_url(organisation), data={**COMPLETE_ORGANISATION, "iban": "NL20INGB0001234567"}
+        details_url(organisation), data={**ORGANISATION_DETAILS, "iban": "NL20INGB0001234567"}
     )
     db.session.refresh(application)
     assert application.organisation_snapshot["iban"] == "NL91ABNA0417164300"

@@ -2,16 +2,12 @@
 
 import csv
 import io
-import itertools
 from decimal import Decimal
 
 import pytest
 
-from fonds.columns import utcnow
 from fonds.extensions import db
 from fonds.roles import Role
-
-_references = itertools.count(9000)
 
 
 @pytest.fixture
@@ -28,8 +24,6 @@ def round_with_reviews(make_user, make_organisation, make_round, make_applicatio
             organisation,
             status="reviewed",
             title=title,
-            reference=f"FON-2026-{next(_references):04d}",
-            submitted_at=utcnow(),
             amount_requested=Decimal(amount),
             **overrides,
         )
@@ -138,8 +132,6 @@ def test_calibration_moves_are_explained(
             round_,
             organisation,
             status="reviewed",
-            reference=f"FON-2026-{next(_references):04d}",
-            submitted_at=utcnow(),
         )
         for _ in range(6)
     ]

@@ -167,7 +167,9 @@ def test_the_rubric_is_read_only_after_the_first_submitted_review(
     member = make_user("fatima@example.nl")
     organisation = make_organisation("Stichting Samen Sterk", members=[member])
     application = make_application(
-        round_, organisation, status="in_review", reference="FON-2026-0001", submitted_at=utcnow()
+        round_,
+        organisation,
+        status="in_review",
     )
     reviewer = make_user("rana@example.nl", roles=[Role.REVIEWER])
     draft = make_review(application, reviewer, submitted=False)

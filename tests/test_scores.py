@@ -1,21 +1,17 @@
 """Review totals, application scores, flags, calibration and the ranking, against examples
 computed by hand (PRODUCT.md: weights 20, 20, 15, 15, 10, 10, 10; safety is criterion 4)."""
 
-import itertools
 import statistics
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from fonds.columns import utcnow
+from fonds.demo.builders import make_decision
 from fonds.extensions import db
 from fonds.ranking.queries import calibration_details, ranking, review_totals
 from fonds.reviews.queries import review_total
 from fonds.roles import Role
-from tests.conftest import confirmed_decision
-
-_references = itertools.count(7000)
 
 
 @pytest.fixture
@@ -39,8 +35,6 @@ def reviewed(setting, make_application):
             round_,
             organisation,
             status=status,
-            reference=f"FON-2026-{next(_references):04d}",
-            submitted_at=utcnow(),
             **overrides,
         )
 
@@ -266,7 +260,7 @@ def test_ranking_cumulative_amount_and_funding_line(setting, reviewed, make_revi
     make_review(rejected, a, [5, 5, 5, 5, 5, 5, 4])
     awarded = reviewed(status="approved", amount_requested=Decimal("9000.00"))
     make_review(awarded, a, 4)
-    confirmed_decision(
+    make_decision(
         awarded,
         proposer=first_admin,
         decider=second_admin,

@@ -1,7 +1,6 @@
 """Screening by administrators: the list per round, the screening page and its three actions,
 optimistic locking, the view log, `flask workflow expire`, and the transition table itself."""
 
-import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from fonds.applications.workflow import (
     TransitionRefused,
 )
 from fonds.columns import utcnow
+from fonds.demo import builders
 from fonds.extensions import db
 from fonds.roles import Role
 from fonds.screening.operations import request_information
@@ -29,7 +29,6 @@ from tests import files
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 STALE = "Someone else changed this application just now. Check the page again."
-_references = itertools.count(1)
 
 
 @pytest.fixture
@@ -50,8 +49,6 @@ def make_sent(make_round, make_application, people):
             round_,
             people[1],
             status=status,
-            reference=f"FON-2026-{next(_references):04d}",
-            submitted_at=utcnow(),
             **overrides,
         )
 
@@ -68,7 +65,7 @@ def sent_with_attachment(make_sent, member):
     """Attachments are added while drafting; then the application is sent."""
     application = make_sent(status="draft")
     attachment = store_attachment(application, files.png(), "plan.png", by=member)
-    application.status = Status.SUBMITTED.value
+    builders.send(application)
     db.session.commit()
     return application, attachment
 
@@ -181,7 +178,7 @@ def test_the_operation_refuses_an_empty_reason_too(app, make_sent, people):
     application = make_sent()
     with pytest.raises(TransitionRefused, match="Schrijf waarom we de aanvraag niet behandelen"):
         mark_not_admissible(application, by=people[2], reason=" ")
-    assert state_of(application) == (Status.SUBMITTED, 1)
+    assert state_of(application) == (Status.SUBMITTED, 2)
 
 
 def test_not_discreet_mail_names_the_project(admin_client, make_sent, people, mailbox):
@@ -224,7 +221,7 @@ def test_ask_for_more_information_needs_question_steps_and_a_future_date(
     assert "Write the question for the applicant." in response.text
     assert "Choose at least one part the applicant may change." in response.text
     assert "Choose a date after today." in response.text
-    assert state_of(application) == (Status.SUBMITTED, 1)
+    assert state_of(application) == (Status.SUBMITTED, 2)
     assert mailbox.messages == []
 
 
@@ -236,7 +233,7 @@ def test_acting_in_the_wrong_status_is_refused(admin_client, make_sent, mailbox)
         "This is not possible any more. The application now has the status ‘Being assessed’."
         in response.text
     )
-    assert state_of(application) == (Status.IN_REVIEW, 1)
+    assert state_of(application) == (Status.IN_REVIEW, 3)
     assert mailbox.messages == []
 
 
@@ -255,7 +252,7 @@ def test_an_action_on_an_out_of_date_page_is_refused(admin_client, make_sent, pe
     assert STALE in response.text
     assert "Past niet. Zie 4.2." in response.text
     assert "Veranderd" in response.text
-    assert state_of(application) == (Status.SUBMITTED, 1)
+    assert state_of(application) == (Status.SUBMITTED, 2)
     assert mailbox.messages == []
 
 
@@ -277,7 +274,7 @@ def test_a_conflict_at_commit_is_refused_with_the_same_message(
     response = screen(admin_client, application, "eligible")
     assert response.status_code == 409
     assert STALE in response.text
-    assert state_of(application) == (Status.SUBMITTED, 1)
+    assert state_of(application) == (Status.SUBMITTED, 2)
 
 
 def test_drafts_are_not_screened(admin_client, make_application, make_round, people):
@@ -344,7 +341,7 @@ def test_expire_moves_requests_past_their_deadline(app, make_sent, people, mailb
     result = runner.invoke(args=["workflow", "expire"])
     assert result.exit_code == 0, result.output
     assert "0 application(s)" in result.output
-    assert state_of(late) == (Status.INFO_REQUESTED, 2)
+    assert state_of(late) == (Status.INFO_REQUESTED, 3)
 
     request = db.session.scalar(select(InfoRequest).where(InfoRequest.application_id == late.id))
     request.deadline = datetime(2026, 3, 1, 22, 59, 59, tzinfo=AMSTERDAM).astimezone(UTC)
@@ -353,8 +350,8 @@ def test_expire_moves_requests_past_their_deadline(app, make_sent, people, mailb
     result = runner.invoke(args=["workflow", "expire"])
     assert result.exit_code == 0, result.output
     assert "1 application(s)" in result.output
-    assert state_of(late) == (Status.NOT_ADMISSIBLE, 3)
-    assert state_of(waiting) == (Status.INFO_REQUESTED, 2)
+    assert state_of(late) == (Status.NOT_ADMISSIBLE, 4)
+    assert state_of(waiting) == (Status.INFO_REQUESTED, 3)
     event = late.events[-1]
     assert event.actor_id is None and event.from_status == "info_requested"
     assert event.message == (
@@ -367,7 +364,7 @@ def test_expire_moves_requests_past_their_deadline(app, make_sent, people, mailb
     # Twice is harmless.
     result = runner.invoke(args=["workflow", "expire"])
     assert "0 application(s)" in result.output
-    assert state_of(late) == (Status.NOT_ADMISSIBLE, 3)
+    assert state_of(late) == (Status.NOT_ADMISSIBLE, 4)
 
 
 def test_the_table_has_the_screening_transitions():

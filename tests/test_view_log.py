@@ -13,12 +13,12 @@ from fonds.applications.models import ApplicationView
 from fonds.applications.steps import STEPS
 from fonds.columns import utcnow
 from fonds.decisions.models import Decision
+from fonds.demo.builders import make_decision
 from fonds.extensions import db
 from fonds.letters.models import Letter
 from fonds.letters.operations import issue_letter
 from fonds.roles import Role
 from tests import files
-from tests.conftest import confirmed_decision
 
 # Routes that show no content of the application to this person, with the reason.
 NO_CONTENT = {
@@ -44,7 +44,7 @@ def scene(app, make_user, make_organisation, make_round, make_application, make_
     decided.status, decided.reference, decided.submitted_at = "approved", "FON-2026-9001", utcnow()
     db.session.commit()
     review = make_review(decided, rita, 4)
-    confirmed_decision(decided, proposer=anna, decider=ben, amount=Decimal("9000.00"))
+    make_decision(decided, proposer=anna, decider=ben, amount=Decimal("9000.00"))
     db.session.commit()
     with app.test_request_context():  # its own session: commit inside
         letter_id = issue_letter(db.session.merge(decided), by=db.session.merge(ben)).id
@@ -54,8 +54,6 @@ def scene(app, make_user, make_organisation, make_round, make_application, make_
         round_,
         organisation,
         status="decision_proposed",
-        reference="FON-2026-9002",
-        submitted_at=utcnow(),
     )
     db.session.add(
         Decision(

@@ -8,7 +8,6 @@ here."""
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -21,13 +20,12 @@ from fonds.applications.models import Application, InfoRequest, Status
 from fonds.applications.workflow import ADMIN, MEMBER, TRANSITIONS
 from fonds.columns import utcnow
 from fonds.decisions.models import Decision
+from fonds.demo.builders import make_decision
 from fonds.extensions import db
 from fonds.reviews.models import Review
 from fonds.roles import Role
-from tests.conftest import confirmed_decision
 from tests.page_forms import find_button, find_link
 
-_references = itertools.count(7000)
 ACTORS = ["member", "other_member", "reviewer", "admin", "conflicted_admin", "proposer"]
 
 
@@ -160,8 +158,6 @@ def make_in(cast, make_application, status: Status, outcome: str | None) -> Appl
         cast["round"],
         cast["organisation"],
         status=status.value,
-        reference=f"FON-2026-{next(_references):04d}" if sent else None,
-        submitted_at=utcnow() if sent else None,
     )
     if status == Status.INFO_REQUESTED:
         db.session.add(
@@ -198,7 +194,7 @@ def make_in(cast, make_application, status: Status, outcome: str | None) -> Appl
             )
         )
     if status in (Status.APPROVED, Status.REJECTED):
-        confirmed_decision(
+        make_decision(
             application,
             proposer=people["proposer"],
             decider=people["admin"],
