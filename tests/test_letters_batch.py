@@ -6,7 +6,7 @@ letters. The operations are also tested in-process, one item at a time."""
 import html
 import itertools
 import re
-import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -82,6 +82,20 @@ def progress_of(client, batch_id: int) -> dict:
 
 def newest_batch() -> LetterBatch:
     return db.session.scalar(select(LetterBatch).order_by(LetterBatch.id.desc()))
+
+
+def move_back(batch_id: int, by: timedelta) -> None:
+    """Make the batch's last progress (its start and its items' updates) `by` longer ago, as if
+    that much time had passed without progress since, and commit."""
+    batch = db.session.get(LetterBatch, batch_id)
+    batch.started_at -= by
+    for item in db.session.scalars(
+        select(LetterBatchItem).where(
+            LetterBatchItem.batch_id == batch_id, LetterBatchItem.updated_at.is_not(None)
+        )
+    ):
+        item.updated_at -= by
+    db.session.commit()
 
 
 # --- the round's letters page -----------------------------------------------------------------
@@ -208,11 +222,10 @@ def test_a_round_s_letters_are_issued_in_the_background(
     page = anna.get(f"/letters/rounds/{decided_round.round.id}").text
     assert "Issue all missing letters" in page
 
-    # The request only writes the run down: no worker runs yet, and no letter is made in it.
-    started = time.monotonic()
+    # The request only writes the run down: no worker runs yet, and no letter is made in it
+    # (bench/letters_bench.py prints how long writing a run down takes).
     response = anna.post(f"/letters/rounds/{decided_round.round.id}/issue-all", data=CONFIRMED)
     assert response.status_code == 302
-    assert time.monotonic() - started < 5
     assert letter_count() == 0
     batch = newest_batch()
     assert progress_of(anna, batch.id)["summary"] == "0 of 6 letters issued. Busy…"
@@ -261,7 +274,6 @@ def test_a_crashed_worker_is_resumed_without_double_letters(
     decided_round, client_of, start_worker, queue_backend, app
 ):
     applications = decided_round(14)
-    app.config["LETTER_BATCH_STALLED_SECONDS"] = 1
     anna = client_of("anna@example.nl")
     anna.post(f"/letters/rounds/{decided_round.round.id}/issue-all", data=CONFIRMED)
     first = newest_batch()
@@ -281,7 +293,8 @@ def test_a_crashed_worker_is_resumed_without_double_letters(
     )
     assert issued_items == issued
 
-    time.sleep(1.2)  # no progress for longer than LETTER_BATCH_STALLED_SECONDS
+    # No progress for longer than LETTER_BATCH_STALLED_SECONDS: the run's clock is set back.
+    move_back(first.id, timedelta(seconds=app.config["LETTER_BATCH_STALLED_SECONDS"] + 60))
     state = progress_of(anna, first.id)
     assert state["stalled"] and not state["finished"]
     assert "The background worker may have stopped." in state["summary"]

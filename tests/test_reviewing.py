@@ -6,11 +6,10 @@ attachment download, and `flask workflow remind`."""
 import os
 import re
 import threading
-import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from fonds.applications.attachments import store_attachment
 from fonds.applications.models import ApplicationView, Status
@@ -24,6 +23,7 @@ from fonds.reviews.models import Review
 from fonds.reviews.operations import ReviewInput
 from fonds.roles import Role
 from tests import files
+from tests.conftest import wait_until
 
 
 @pytest.fixture
@@ -736,6 +736,82 @@ def test_remind_mails_each_reviewer_once_about_what_is_due(
     assert len(mailbox.to("rita@example.nl")) == 1
 
 
+class AtOnce:
+    """Two requests, each in a thread and a transaction of its own, busy at the same time: the
+    first to finish its operation waits before its commit (`finished`) until the test thread
+    sees the other one busy too (`proven`, polled with wait_until): finished as well, or held
+    up by the first one's lock. On PostgreSQL that wait is visible in pg_stat_activity. On
+    SQLite (one writer) it is not; there the other one has started a write statement, which
+    waits on the busy timeout while the first holds the write lock. The timeouts only stop a
+    test that would hang."""
+
+    def __init__(self, app) -> None:
+        with app.app_context():
+            self.engine = db.engine  # the requests' app (the test itself runs in its twin's)
+        self.barrier = threading.Barrier(2)
+        self.threads: dict[int, int] = {}  # thread id -> 0 or 1
+        self.pids: list[int | None] = [None, None]  # the PostgreSQL backend of each
+        self.done = [threading.Event(), threading.Event()]
+        self.writing = [threading.Event(), threading.Event()]
+        self.go = threading.Event()
+
+    def enter(self, me: int) -> None:
+        """In thread `me`, first thing in its request: note its connection, then start together
+        with the other."""
+        self.threads[threading.get_ident()] = me
+        if self.engine.dialect.name == "postgresql":
+            self.pids[me] = db.session.scalar(text("SELECT pg_backend_pid()"))
+        self.barrier.wait(timeout=10)
+
+    def finished(self, me: int) -> None:
+        """In thread `me`, its operation done and its commit still to come."""
+        self.done[me].set()
+        assert self.go.wait(timeout=20), "the other request never became busy"
+
+    def held_up(self, other: int) -> bool:
+        if self.engine.dialect.name == "postgresql":
+            return (
+                db.session.scalar(
+                    text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"),
+                    {"pid": self.pids[other]},
+                )
+                == "Lock"
+            )
+        return self.writing[other].is_set()
+
+    def proven(self) -> bool:
+        """In the test thread: one finished its operation while the other is finished too or
+        held up by it."""
+        return any(
+            self.done[me].is_set() and (self.done[1 - me].is_set() or self.held_up(1 - me))
+            for me in (0, 1)
+        )
+
+    def _note_write(self, conn, cursor, statement, *args) -> None:
+        me = self.threads.get(threading.get_ident())
+        if me is not None and statement.lstrip().upper().startswith(("UPDATE", "INSERT")):
+            self.writing[me].set()
+
+    def run(self, target) -> None:
+        """Run target(0) and target(1) in threads, and let each commit once both are busy."""
+        threads = [threading.Thread(target=target, args=(me,)) for me in (0, 1)]
+        event.listen(self.engine, "before_cursor_execute", self._note_write)
+        try:
+            for thread in threads:
+                thread.start()
+            # A thread that ended before that failed (its error is in the test's failures).
+            wait_until(
+                lambda: self.proven() or not all(thread.is_alive() for thread in threads),
+                timeout=20,
+                what="both requests busy at the same time",
+            )
+        finally:
+            self.go.set()
+            for thread in threads:
+                thread.join(timeout=20)
+            event.remove(self.engine, "before_cursor_execute", self._note_write)
+
+
 @pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"),
     reason="row locks need PostgreSQL (SQLite has one writer)",
@@ -751,28 +827,25 @@ def test_the_last_two_reviews_submitted_at_once_move_the_application_on(
     ]
     jobs = [(review.id, review.reviewer_id) for review in reviews]
     criteria = [criterion.id for criterion in application.round.criteria]
-    barrier = threading.Barrier(2)
+    at_once = AtOnce(app)
     failures = []
 
-    def submit_in_own_request(review_id, user_id):
+    def submit_in_own_request(me):
+        review_id, user_id = jobs[me]
         try:
             with app.test_request_context():
+                at_once.enter(me)
                 review = db.session.get(Review, review_id)
                 user = db.session.get(User, user_id)
                 data = ReviewInput(scores=dict.fromkeys(criteria, 4), recommendation="fund")
-                barrier.wait()
                 assert operations.submit(review, user, data) == {}
-                time.sleep(0.3)  # both are busy at the same time
+                at_once.finished(me)  # both are busy at the same time
                 db.session.commit()
                 db.session.remove()
         except Exception as error:  # noqa: BLE001 - reported in the test's own thread
             failures.append(error)
 
-    threads = [threading.Thread(target=submit_in_own_request, args=job) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
+    at_once.run(submit_in_own_request)
     assert failures == []
     db.session.expire_all()
     assert application.state == Status.REVIEWED
@@ -790,32 +863,29 @@ def test_two_confirmations_at_once_submit_the_review_once(app, people, make_in_r
     version = operations.content_version(review)
     # Only ids cross into the threads: the test's own objects belong to the test's session.
     review_id, user_id = review.id, people["reviewer"].id
-    barrier = threading.Barrier(2)
+    at_once = AtOnce(app)
     outcomes, failures = [], []
 
-    def confirm_in_own_request():
+    def confirm_in_own_request(me):
         try:
             with app.test_request_context():
+                at_once.enter(me)
                 own = db.session.get(Review, review_id)
                 user = db.session.get(User, user_id)
-                barrier.wait(timeout=10)
                 try:
                     assert operations.confirm_submission(own, user, version) == {}
-                    time.sleep(0.3)  # the other one is busy meanwhile
+                    at_once.finished(me)  # the other one is busy meanwhile
                     db.session.commit()
                     outcomes.append("submitted")
                 except operations.ReviewRefused as refused:
+                    at_once.done[me].set()
                     db.session.rollback()
                     outcomes.append(str(refused))
                 db.session.remove()
         except Exception as error:  # noqa: BLE001 - reported in the test's own thread
             failures.append(error)
 
-    threads = [threading.Thread(target=confirm_in_own_request) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
+    at_once.run(confirm_in_own_request)
     assert failures == []
     assert sorted(outcomes) == [
         "U heeft deze beoordeling al ingediend. U kunt die niet meer veranderen.",
