@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -64,13 +64,11 @@ def fill(app, count: int) -> list[int]:
     two reviews, and their confirmed decisions."""
     from flask_migrate import upgrade
 
-    from fonds.applications.models import Application
     from fonds.auth.models import User
     from fonds.columns import utcnow
-    from fonds.decisions.models import Decision
+    from fonds.demo import builders
     from fonds.extensions import db
     from fonds.organisations.models import Membership, Organisation
-    from fonds.reviews.models import Review, ReviewScore
     from fonds.roles import Role
     from fonds.rounds.models import Round
     from fonds.rounds.rubric import add_default_rubric
@@ -119,47 +117,25 @@ def fill(app, count: int) -> list[int]:
         ids = []
         for i in range(count):
             approved = i % 2 == 0
-            application = Application(
-                round_id=round_.id,
-                organisation_id=organisation.id,
-                created_by_id=people[3].id,
+            application = builders.make_application(
+                round_,
+                organisation,
                 status="approved" if approved else "rejected",
-                reference=f"FON-2026-{i + 1:04d}",
-                submitted_at=now - timedelta(days=40),
+                created_by=people[3],
+                by=people[0],
+                sent_at=now - timedelta(days=40),
                 title=f"Dialoogavonden {i}",
                 summary="Tien avonden met een vaste groep.",
-                start_date=date(2027, 3, 1),
-                end_date=date(2027, 12, 1),
-                amount_requested=Decimal("9000.00"),
-                organisation_snapshot=organisation.snapshot(),
             )
-            db.session.add(application)
-            db.session.flush()
-            for reviewer, score in ((people[2], 3 + i % 3), (people[0], 4)):
-                review = Review(
-                    application_id=application.id,
-                    reviewer_id=reviewer.id,
-                    due_at=now,
-                    conflict=False,
-                    declared_at=now,
-                    recommendation="fund",
-                    submitted_at=now,
-                )
-                review.scores = [
-                    ReviewScore(criterion_id=c.id, score=score) for c in round_.criteria
-                ]
-                db.session.add(review)
-            db.session.add(
-                Decision(
-                    application_id=application.id,
-                    outcome="approve" if approved else "reject",
-                    amount=Decimal("7500.00") if approved else None,
-                    motivation="Een sterk plan van binnenuit." if approved else "Te weinig bereik.",
-                    state="confirmed",
-                    proposed_by_id=people[0].id,
-                    decided_by_id=people[1].id,
-                    decided_at=now,
-                )
+            builders.make_review(application, people[2], 3 + i % 3, at=now)
+            builders.make_review(application, people[0], 4, at=now)
+            builders.make_decision(
+                application,
+                proposer=people[0],
+                decider=people[1],
+                amount=Decimal("7500.00") if approved else None,
+                motivation="Een sterk plan van binnenuit." if approved else "Te weinig bereik.",
+                at=now,
             )
             ids.append(application.id)
         db.session.commit()

@@ -26,11 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, insert, select, text  # noqa: E402
 
 from fonds import create_app  # noqa: E402
-from fonds.applications.models import Application  # noqa: E402
+from fonds.applications.models import Application, ApplicationEvent, Status  # noqa: E402
 from fonds.assignments.models import ReviewerPoolMember  # noqa: E402
 from fonds.auth.models import User, UserRole  # noqa: E402
 from fonds.auth.passwords import hash_password  # noqa: E402
 from fonds.columns import utcnow  # noqa: E402
+from fonds.demo import builders  # noqa: E402
 from fonds.extensions import db  # noqa: E402
 from fonds.organisations.models import Membership, Organisation  # noqa: E402
 from fonds.reviews.models import Review, ReviewScore  # noqa: E402
@@ -130,30 +131,52 @@ def fill_round(name, applications, people, rng, first_id) -> Round:
         insert(Membership),
         [{"user_id": applicant_id, "organisation_id": row["id"]} for row in org_rows],
     )
-    app_rows = []
+    # Rows in bulk, with what the builders give one application: the counter's references,
+    # what sending writes, and the history along the workflow's path.
+    references = builders.reserve_references(applications, now)
+    snapshots = {
+        row["id"]: Organisation(**{k: v for k, v in row.items() if k != "id"}) for row in org_rows
+    }
+    app_rows, event_rows = [], []
     for i in range(applications):
         app_id = first_id + i
-        status = "in_review" if i % 5 == 0 else "reviewed"
+        status = Status.IN_REVIEW if i % 5 == 0 else Status.REVIEWED
+        sent_at = now - timedelta(days=40, minutes=i)
+        organisation_id = first_id + (i % organisations)
         app_rows.append(
             {
                 "id": app_id,
                 "round_id": round_.id,
-                "organisation_id": first_id + (i % organisations),
-                "status": status,
-                "reference": f"FON-{2000 + first_id // 100000}-{app_id:06d}",
+                "organisation_id": organisation_id,
+                "status": status.value,
                 "version": 1,
                 "created_by_id": applicant_id,
                 "created_at": now,
                 "updated_at": now,
-                "submitted_at": now - timedelta(days=40, minutes=i),
                 "title": f"Project {app_id}",
                 "summary": "Dialoogavonden",
                 "communities": rng.sample(COMMUNITIES, 2),
                 "amount_requested": Decimal(rng.randrange(2500, 25000)),
                 "pending_input": {},
+                **builders.sent_values(
+                    snapshots[organisation_id], at=sent_at, reference=references[i]
+                ),
             }
         )
+        path = builders.PATH[status]
+        for previous, target in zip([None, *path], path, strict=False):
+            event_rows.append(
+                {
+                    "application_id": app_id,
+                    "actor_id": applicant_id if target in builders.MEMBER_STEPS else None,
+                    "from_status": previous.value if previous else None,
+                    "to_status": target.value,
+                    "message": "",
+                    "at": sent_at,
+                }
+            )
     db.session.execute(insert(Application), app_rows)
+    db.session.execute(insert(ApplicationEvent), event_rows)
     review_rows, score_rows = [], []
     review_id = first_id * 10
     for i in range(applications):

@@ -35,8 +35,8 @@ class To:
 
     location: str
 
-    def matches(self, location: str, people: dict) -> bool:
-        return fnmatchcase(location, self.location.format(**people, any="*"))
+    def matches(self, location: str, route_ids: dict) -> bool:
+        return fnmatchcase(location, self.location.format(**route_ids, any="*"))
 
 
 # Where a logged-in person lands who asks for the log-in or registration page: their dashboard.
@@ -388,7 +388,8 @@ CASES = [
 
 
 @pytest.fixture
-def people(make_user, make_organisation, make_round, make_application):
+def route_ids(make_user, make_organisation, make_round, make_application):
+    """The people of the table and the ids its paths are formatted with ({app}, {org}, ...)."""
     applicant = make_user("applicant@example.nl")
     make_user("other@example.nl")
     make_organisation("Other foundation", members=[])
@@ -438,7 +439,7 @@ def people(make_user, make_organisation, make_round, make_application):
 
 
 @pytest.mark.parametrize(("method", "path", "role", "expected"), CASES)
-def test_route_access(client, people, mailbox, method, path, role, expected):
+def test_route_access(client, route_ids, mailbox, method, path, role, expected):
     emails = {
         "applicant": "applicant@example.nl",
         "other_applicant": "other@example.nl",
@@ -455,13 +456,15 @@ def test_route_access(client, people, mailbox, method, path, role, expected):
             == 302
         )
     data = {"email": "new.person@example.nl", "role": "reviewer"} if method == "POST" else None
-    response = client.open(path.format(**people), method=method, data=data)
+    response = client.open(path.format(**route_ids), method=method, data=data)
     if expected == LOGIN:
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/account/login?next=")
     elif isinstance(expected, To):
         assert response.status_code == 302
-        assert expected.matches(response.headers["Location"], people), response.headers["Location"]
+        assert expected.matches(response.headers["Location"], route_ids), response.headers[
+            "Location"
+        ]
     else:
         assert response.status_code == expected
     # Only a successful invitation sends mail.

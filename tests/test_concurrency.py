@@ -29,7 +29,7 @@ def people(make_user, make_organisation):
     member = make_user("fatima@example.nl", name="Fatima Bakkali")
     organisation = make_organisation("Stichting Samen Sterk", members=[member])
     make_user("admin@example.nl", name="Anna Admin", roles=[Role.ADMIN])
-    return member, organisation
+    return {"member": member, "organisation": organisation}
 
 
 def hidden(page: str, name: str) -> str:
@@ -84,7 +84,9 @@ def test_a_stale_step_page_does_not_undo_a_colleague_s_save(
 ):
     """Session 1 opens the project step, session 2 saves a new title, session 1 saves only a new
     summary: the title stays, session 1 is told what changed and keeps the summary it typed."""
-    application = make_application(make_round(), people[1], title="Oude titel", summary="Oud.")
+    application = make_application(
+        make_round(), people["organisation"], title="Oude titel", summary="Oud."
+    )
     laptop, phone = client_of("fatima@example.nl"), client_of("fatima@example.nl")
     seen = step_form(laptop, application.id)
 
@@ -123,7 +125,7 @@ def test_a_stale_step_page_does_not_undo_a_colleague_s_save(
 
 
 def test_two_sessions_saving_one_step_at_once(people, make_round, make_application, client_of):
-    application = make_application(make_round(), people[1], title="Begin")
+    application = make_application(make_round(), people["organisation"], title="Begin")
     laptop, phone = client_of("fatima@example.nl"), client_of("fatima@example.nl")
     for attempt in range(ROUNDS):
         forms = step_form(laptop, application.id), step_form(phone, application.id)
@@ -153,7 +155,7 @@ def test_a_double_click_on_send_sends_once_and_every_click_lands_on_the_sent_pag
 ):
     round_ = make_round()
     for _attempt in range(ROUNDS):
-        application = make_application(round_, people[1])
+        application = make_application(round_, people["organisation"])
         clients = [client_of("fatima@example.nl") for _ in range(3)]
         mailbox.clear()
         url = f"/applications/{application.id}/submit"
@@ -186,7 +188,7 @@ def test_withdrawing_while_an_administrator_marks_eligible(
     for _attempt in range(ROUNDS):
         application = make_application(
             round_,
-            people[1],
+            people["organisation"],
             status=Status.SUBMITTED.value,
         )
         applicant, admin = client_of("fatima@example.nl"), client_of("admin@example.nl")
@@ -227,7 +229,7 @@ def test_withdrawing_while_an_administrator_marks_eligible(
 def test_four_uploads_at_once_to_a_draft_with_nine_files_store_one(
     people, make_round, make_application, client_of
 ):
-    application = make_application(make_round(), people[1])
+    application = make_application(make_round(), people["organisation"])
     first = client_of("fatima@example.nl")
     url = f"/applications/{application.id}/attachments"
 

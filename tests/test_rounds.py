@@ -124,16 +124,17 @@ def valid_form(**overrides) -> dict[str, str]:
 
 
 @pytest.fixture
-def admin(client, make_user, log_in):
+def admin_client(client, make_user, log_in):
+    """A (Dutch) client logged in as an administrator."""
     make_user("admin@example.nl", name="Anna Beheer", roles=[Role.ADMIN])
     log_in(client, "admin@example.nl")
     return client
 
 
 @pytest.fixture
-def admin_en(admin):
-    admin.get("/language/en")
-    return admin
+def admin_en(admin_client):
+    admin_client.get("/language/en")
+    return admin_client
 
 
 def page_text(response) -> str:
@@ -192,8 +193,8 @@ def test_an_administrator_creates_a_round_in_dutch_time(admin_en):
     assert "Not yet open" in page
 
 
-def test_a_new_round_gets_the_default_rubric(admin):
-    admin.post("/rounds/new", data=valid_form())
+def test_a_new_round_gets_the_default_rubric(admin_client):
+    admin_client.post("/rounds/new", data=valid_form())
     criteria = only_round().criteria
     assert len(criteria) == 7
     assert sum(c.weight for c in criteria) == 100
@@ -202,9 +203,9 @@ def test_a_new_round_gets_the_default_rubric(admin):
     assert criteria[0].name_en == "Change from within"
 
 
-def test_windows_line_ends_and_control_characters_are_cleaned(admin):
+def test_windows_line_ends_and_control_characters_are_cleaned(admin_client):
     data = valid_form(name="  Ronde\x00 2027 ", description="Een\r\nTwee\x07")
-    assert admin.post("/rounds/new", data=data).status_code == 302
+    assert admin_client.post("/rounds/new", data=data).status_code == 302
     round_ = only_round()
     assert (round_.name, round_.description) == ("Ronde 2027", "Een\nTwee")
 
@@ -431,9 +432,9 @@ def test_a_form_with_errors_keeps_everything_that_was_typed(admin_en):
     assert checked_legal_mode(page) == "awb"
 
 
-def test_the_messages_are_dutch_for_a_dutch_administrator(admin):
+def test_the_messages_are_dutch_for_a_dutch_administrator(admin_client):
     data = valid_form(min_grant="abc", closes_at="2027-06-01T09:00", max_duration_months="0")
-    page = page_text(admin.post("/rounds/new", data=data))
+    page = page_text(admin_client.post("/rounds/new", data=data))
     assert "Vul een bedrag in euro's in, bijvoorbeeld 12.500,00." in page
     assert "Het sluitmoment moet na het openingsmoment liggen." in page
     assert "Een project moet minimaal 1 maand kunnen duren." in page
@@ -442,14 +443,14 @@ def test_the_messages_are_dutch_for_a_dutch_administrator(admin):
 # --- changing a round --------------------------------------------------------------------------
 
 
-def test_the_edit_form_shows_the_round_in_dutch_time_and_dutch_amounts(admin, make_round):
+def test_the_edit_form_shows_the_round_in_dutch_time_and_dutch_amounts(admin_client, make_round):
     round_ = make_round(
         opens_at=datetime(2027, 7, 1, 7, 0, tzinfo=UTC),
         closes_at=datetime(2027, 12, 1, 16, 0, tzinfo=UTC),
         budget_ceiling=Decimal("250000"),
         min_grant=Decimal("0.5"),
     )
-    page = page_text(admin.get(f"/rounds/{round_.id}/edit"))
+    page = page_text(admin_client.get(f"/rounds/{round_.id}/edit"))
     assert 'value="2027-07-01T09:00"' in page
     assert 'value="2027-12-01T17:00"' in page
     assert 'value="250.000,00"' in page
@@ -457,9 +458,9 @@ def test_the_edit_form_shows_the_round_in_dutch_time_and_dutch_amounts(admin, ma
     assert checked_legal_mode(page) == "private"
 
 
-def test_the_form_asks_where_an_objection_goes_in_plain_words(admin, make_round):
+def test_the_form_asks_where_an_objection_goes_in_plain_words(admin_client, make_round):
     round_ = make_round(remedy_addressee="Bezwaarcommissie\nPostbus 9\n1000 AB Amsterdam")
-    page = page_text(admin.get(f"/rounds/{round_.id}/edit"))
+    page = page_text(admin_client.get(f"/rounds/{round_.id}/edit"))
     assert '<label class="utrecht-form-label" for="remedy_addressee">' in page
     assert "Waar stuurt de aanvrager bezwaar of een verzoek om heroverweging naartoe?" in page
     assert "Wie krijgt het, en op welk postadres?" in page
@@ -550,9 +551,9 @@ def test_a_wrong_change_is_not_saved(admin_en, make_round):
     assert round_.name == "Ronde A"
 
 
-def test_editing_a_missing_round_is_not_found(admin):
-    assert admin.get("/rounds/424242/edit").status_code == 404
-    assert admin.post("/rounds/424242/edit", data=valid_form()).status_code == 404
+def test_editing_a_missing_round_is_not_found(admin_client):
+    assert admin_client.get("/rounds/424242/edit").status_code == 404
+    assert admin_client.post("/rounds/424242/edit", data=valid_form()).status_code == 404
 
 
 # --- closing a round ---------------------------------------------------------------------------

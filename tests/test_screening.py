@@ -37,7 +37,7 @@ def people(make_user, make_organisation):
     member = make_user("fatima@example.nl", name="Fatima Bakkali")
     organisation = make_organisation("Stichting Samen Sterk", members=[member])
     admin = make_user("admin@example.nl", name="Anna Admin", roles=[Role.ADMIN])
-    return member, organisation, admin
+    return {"member": member, "organisation": organisation, "admin": admin}
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def make_sent(make_round, make_application, people):
     def make(status: str = "submitted", **overrides) -> Application:
         return make_application(
             round_,
-            people[1],
+            people["organisation"],
             status=status,
             **overrides,
         )
@@ -95,7 +95,7 @@ def test_screening_list_shows_new_applications_and_filters_by_status(
 ):
     new = make_sent(title="Gesprekken in de moskee")
     asked = make_sent(status="info_requested", title="Vrouwen aan het woord")
-    draft = make_application(new.round, people[1], title="Nog een concept")
+    draft = make_application(new.round, people["organisation"], title="Nog een concept")
     page = admin_client.get(f"/screening/rounds/{new.round_id}").text
     assert new.reference in page and "Gesprekken in de moskee" in page
     assert "Stichting Samen Sterk" in page
@@ -110,7 +110,7 @@ def test_screening_list_shows_new_applications_and_filters_by_status(
 
 
 def test_screening_page_shows_everything_and_the_actions(admin_client, make_sent, people):
-    application, attachment = sent_with_attachment(make_sent, people[0])
+    application, attachment = sent_with_attachment(make_sent, people["member"])
     page = admin_client.get(f"/screening/{application.id}").text
     assert "Gesprekken in de moskee" in page and "NL91ABNA0417164300" in page
     assert f"/applications/{application.id}/attachments/{attachment.id}" in page
@@ -135,7 +135,7 @@ def test_eligible_moves_to_review_with_history_and_discreet_mail(
     assert application.state == Status.IN_REVIEW
     event = application.events[-1]
     assert (event.actor_id, event.from_status, event.to_status) == (
-        people[2].id,
+        people["admin"].id,
         "submitted",
         "in_review",
     )
@@ -163,7 +163,7 @@ def test_not_admissible_needs_a_reason_and_the_applicant_learns_it_from_the_lett
     assert application.state == Status.NOT_ADMISSIBLE
     event = application.events[-1]
     assert (event.actor_id, event.from_status, event.to_status, event.message) == (
-        people[2].id,
+        people["admin"].id,
         "submitted",
         "not_admissible",
         "Het project valt buiten de regeling.",
@@ -177,12 +177,12 @@ def test_the_operation_refuses_an_empty_reason_too(app, make_sent, people):
 
     application = make_sent()
     with pytest.raises(TransitionRefused, match="Schrijf waarom we de aanvraag niet behandelen"):
-        mark_not_admissible(application, by=people[2], reason=" ")
+        mark_not_admissible(application, by=people["admin"], reason=" ")
     assert state_of(application) == (Status.SUBMITTED, 2)
 
 
 def test_not_discreet_mail_names_the_project(admin_client, make_sent, people, mailbox):
-    people[0].discreet_mail = False  # the member's own choice
+    people["member"].discreet_mail = False  # the member's own choice
     db.session.commit()
     application = make_sent()
     screen(admin_client, application, "eligible")
@@ -208,7 +208,7 @@ def test_ask_for_more_information_with_steps_and_deadline(admin_client, make_sen
     assert request.steps == ["reach", "planning"]
     assert request.deadline == datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=AMSTERDAM)
     assert application.events[-1].message == "Hoeveel vrouwen doen mee?"
-    assert application.events[-1].actor_id == people[2].id
+    assert application.events[-1].actor_id == people["admin"].id
     assert "Hoeveel" not in mail_text(mailbox, "fatima@example.nl")
 
 
@@ -278,7 +278,7 @@ def test_a_conflict_at_commit_is_refused_with_the_same_message(
 
 
 def test_drafts_are_not_screened(admin_client, make_application, make_round, people):
-    draft = make_application(make_round(), people[1])
+    draft = make_application(make_round(), people["organisation"])
     assert admin_client.get(f"/screening/{draft.id}").status_code == 404
     assert screen(admin_client, draft, "eligible").status_code == 404
     assert state_of(draft) == (Status.DRAFT, 1)
@@ -296,12 +296,12 @@ def views_of(application):
 
 
 def test_administrators_views_are_logged(admin_client, make_sent, people):
-    application, attachment = sent_with_attachment(make_sent, people[0])
+    application, attachment = sent_with_attachment(make_sent, people["member"])
     admin_client.get(f"/screening/{application.id}")
     admin_client.get(f"/applications/{application.id}")
     admin_client.get(f"/applications/{application.id}/check")
     admin_client.get(f"/applications/{application.id}/attachments/{attachment.id}")
-    admin = people[2].id
+    admin = people["admin"].id
     assert views_of(application) == [
         (admin, "screening"),
         (admin, "status"),
@@ -313,7 +313,7 @@ def test_administrators_views_are_logged(admin_client, make_sent, people):
 
 
 def test_members_views_are_not_logged(english, log_in, make_sent, people):
-    application, attachment = sent_with_attachment(make_sent, people[0])
+    application, attachment = sent_with_attachment(make_sent, people["member"])
     log_in(english, "fatima@example.nl")
     for path in ("", "/check", f"/attachments/{attachment.id}"):
         assert english.get(f"/applications/{application.id}{path}").status_code == 200
@@ -334,8 +334,8 @@ def ask(application, admin, deadline):
 def test_expire_moves_requests_past_their_deadline(app, make_sent, people, mailbox):
     waiting = make_sent()
     late = make_sent()
-    ask(waiting, people[2], utcnow() + timedelta(days=1))
-    ask(late, people[2], utcnow() + timedelta(days=1))
+    ask(waiting, people["admin"], utcnow() + timedelta(days=1))
+    ask(late, people["admin"], utcnow() + timedelta(days=1))
     runner = app.test_cli_runner()
 
     result = runner.invoke(args=["workflow", "expire"])

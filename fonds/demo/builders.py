@@ -150,13 +150,16 @@ def make_application(
     by: User | None = None,
     sent_at: datetime | None = None,
     budget: list[tuple[str, str, Decimal]] | None = None,
+    messages: dict[Status, str] | None = None,
+    step: timedelta = timedelta(0),
     **values: Any,
 ) -> Application:
     """An application in `status`, reached along the workflow's usual path. `complete` fills
     every step (and the organisation's missing details); `values` override any column (a
-    `reference` given is claimed from the counter); `by` is the administrator of the fund's
-    steps in the history; `budget` replaces the default cost lines (category, description,
-    amount)."""
+    `reference` given is claimed from the counter); `budget` replaces the default cost lines
+    (category, description, amount). In the history, `by` is the administrator of the fund's
+    steps, `messages` the text per step (a question, a motivation), and `step` the time from
+    one step to the next, from the moment it was sent."""
     status = Status(status)
     creator = created_by or organisation.members[0]
     if complete:
@@ -192,10 +195,10 @@ def make_application(
     db.session.add(application)
     path = PATH[status]
     sent = application.submitted_at or now
-    for previous, step in zip([None, *path], path, strict=False):
-        if step in MEMBER_STEPS:
+    for index, (previous, target) in enumerate(zip([None, *path], path, strict=False)):
+        if target in MEMBER_STEPS:
             actor = creator
-        elif step in SYSTEM_STEPS:
+        elif target in SYSTEM_STEPS:
             actor = None
         else:
             actor = by
@@ -204,8 +207,9 @@ def make_application(
                 application=application,
                 actor_id=actor.id if actor else None,
                 from_status=previous.value if previous else None,
-                to_status=step.value,
-                at=sent if step != Status.DRAFT else min(sent, now),
+                to_status=target.value,
+                message=(messages or {}).get(target, ""),
+                at=sent + (index - 1) * step,
             )
         )
     db.session.flush()

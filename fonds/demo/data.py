@@ -8,17 +8,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from fonds.applications.models import (
-    Application,
-    ApplicationEvent,
-    BudgetLine,
-    InfoRequest,
-    Status,
-)
-from fonds.applications.operations import next_reference
+from fonds.applications.models import Application, InfoRequest, Status
 from fonds.auth.models import User
 from fonds.auth.passwords import hash_password
 from fonds.columns import utcnow
+from fonds.demo import builders
 from fonds.extensions import db
 from fonds.formatting import AMSTERDAM
 from fonds.organisations.models import Membership, Organisation
@@ -194,21 +188,6 @@ def project_text(title: str) -> dict[str, str]:
     }
 
 
-def write_history(application: Application, history: list, *, first_at: datetime) -> None:
-    """The application's history from (from, to, actor, message) steps, a day apart from
-    `first_at`; an actor of None is the system."""
-    for step, (source, target, actor, message) in enumerate(history):
-        application.events.append(
-            ApplicationEvent(
-                at=first_at + timedelta(days=step),
-                actor_id=actor.id if actor else None,
-                from_status=source.value if source else None,
-                to_status=target.value,
-                message=message,
-            )
-        )
-
-
 def seed_demo_applications() -> list[str]:
     """Applications with their history, written directly: demo data sends no e-mail."""
     round_ = db.session.scalar(select(Round).where(Round.name == DEMO_ROUND_NAME))
@@ -221,51 +200,39 @@ def seed_demo_applications() -> list[str]:
         organisations.append(organisation)
     now = utcnow()
     created = []
+    question = "Hoe werft u deelnemers, en wie leidt de bijeenkomsten?"
     for index, (title, communities, focus, amount, status) in enumerate(DEMO_APPLICATIONS):
-        organisation = organisations[index % 2]
-        member = organisation.members[0]
-        application = Application(
-            round=round_,
-            organisation=organisation,
-            created_by=member,
-            status=Status.DRAFT,
-            title=title,
-            communities=communities,
-            focus=focus,
-        )
+        values = {"title": title, "communities": communities, "focus": focus}
+        budget = []
         if title:
-            for key, value in project_text(title).items():
-                setattr(application, key, value)
-            application.participants = 20 + 5 * index
-            application.sessions = 8 + index % 4
-            application.start_date = date(now.year + 1, 3, 1)
-            application.end_date = date(now.year + 1, 12, 1)
-            application.amount_requested = Decimal(amount)
-            application.budget_lines = [
-                BudgetLine(
-                    position=1,
-                    category="dialogue_leaders",
-                    description="Vergoedingen gespreksleiders",
-                    amount=Decimal(amount) * Decimal("0.6"),
+            values |= project_text(title) | {
+                "participants": 20 + 5 * index,
+                "sessions": 8 + index % 4,
+                "start_date": date(now.year + 1, 3, 1),
+                "end_date": date(now.year + 1, 12, 1),
+                "amount_requested": Decimal(amount),
+            }
+            budget = [
+                (
+                    "dialogue_leaders",
+                    "Vergoedingen gespreksleiders",
+                    Decimal(amount) * Decimal("0.6"),
                 ),
-                BudgetLine(
-                    position=2,
-                    category="venue",
-                    description="Zaalhuur, eten en drinken",
-                    amount=Decimal(amount) * Decimal("0.4"),
-                ),
+                ("venue", "Zaalhuur, eten en drinken", Decimal(amount) * Decimal("0.4")),
             ]
-        db.session.add(application)
-        db.session.flush()
-        history = [(None, Status.DRAFT, member, "")]
-        if status != Status.DRAFT:
-            application.reference = next_reference(now)
-            application.submitted_at = now - timedelta(days=12 - index)
-            application.organisation_snapshot = organisation.snapshot()
-            application.declared_truthful = application.declared_privacy = True
-            history.append((Status.DRAFT, Status.SUBMITTED, member, ""))
+        application = builders.make_application(
+            round_,
+            organisations[index % 2],
+            status=status,
+            complete=False,
+            by=admin,
+            sent_at=now - timedelta(days=12 - index),
+            step=timedelta(days=1),
+            budget=budget,
+            messages={Status.INFO_REQUESTED: question},
+            **values,
+        )
         if status == Status.INFO_REQUESTED:
-            question = "Hoe werft u deelnemers, en wie leidt de bijeenkomsten?"
             application.info_requests.append(
                 InfoRequest(
                     question=question,
@@ -274,11 +241,6 @@ def seed_demo_applications() -> list[str]:
                     deadline=now + timedelta(days=14),
                 )
             )
-            history.append((Status.SUBMITTED, Status.INFO_REQUESTED, admin, question))
-        if status == Status.WITHDRAWN:
-            history.append((Status.SUBMITTED, Status.WITHDRAWN, member, ""))
-        write_history(application, history, first_at=now - timedelta(days=len(history)))
-        application.status = status.value
         db.session.flush()
         created.append(f"application {application.reference or 'draft'} ({status.value})")
     return created
@@ -372,8 +334,6 @@ def seed_demo_reviews() -> list[str]:
     (proposed by beheer@, to be confirmed by beheer2@), and an award and a rejection confirmed
     by both, whose letters are still to be issued."""
     from fonds.assignments.models import ReviewerPoolMember
-    from fonds.decisions.models import Decision
-    from fonds.reviews.models import Review, ReviewScore
 
     today = utcnow().astimezone(AMSTERDAM).date()
     round_ = Round(
@@ -417,14 +377,24 @@ def seed_demo_reviews() -> list[str]:
     now = utcnow()
     created = [f"round {DEMO_REVIEW_ROUND_NAME}"]
     for index, (title, communities, amount, status, *scores, decision) in enumerate(DEMO_REVIEWED):
-        organisation = organisations[index % 2]
-        member = organisation.members[0]
         submitted = now - timedelta(days=45 - index)
-        application = Application(
-            round=round_,
-            organisation=organisation,
-            created_by=member,
-            status=status.value,
+        motivation = ""
+        if decision is not None:
+            motivation = (
+                "Sterk plan van binnenuit; de begroting kan iets lager."
+                if decision[0] == "approve"
+                else "Het plan laat nog niet zien hoe meiden veilig mee kunnen doen."
+            )
+        application = builders.make_application(
+            round_,
+            organisations[index % 2],
+            status=status,
+            complete=False,
+            by=admin,
+            sent_at=submitted,
+            step=timedelta(days=5),
+            budget=[("dialogue_leaders", "Vergoedingen gespreksleiders", Decimal(amount))],
+            messages={Status.DECISION_PROPOSED: motivation},
             communities=communities,
             focus="both",
             participants=30,
@@ -433,79 +403,35 @@ def seed_demo_reviews() -> list[str]:
             start_date=date(now.year + 1, 2, 1),
             end_date=date(now.year + 1, 11, 1),
             amount_requested=Decimal(amount),
-            reference=next_reference(now),
-            submitted_at=submitted,
-            declared_truthful=True,
-            declared_privacy=True,
-            organisation_snapshot=organisation.snapshot(),
         )
-        application.budget_lines = [
-            BudgetLine(
-                position=1,
-                category="dialogue_leaders",
-                description="Vergoedingen gespreksleiders",
-                amount=Decimal(amount),
-            )
-        ]
-        db.session.add(application)
-        db.session.flush()
-        history = [
-            (None, Status.DRAFT, member, ""),
-            (Status.DRAFT, Status.SUBMITTED, member, ""),
-            (Status.SUBMITTED, Status.IN_REVIEW, admin, ""),
-        ]
         for reviewer, given in zip(reviewers, scores, strict=True):
-            review = Review(
-                application_id=application.id,
-                reviewer_id=reviewer.id,
-                assigned_by_id=admin.id,
-                assigned_at=submitted + timedelta(days=2),
+            builders.make_review(
+                application,
+                reviewer,
+                given if given != "open" else 3,
+                submitted=given != "open",
+                conflict=False if given != "open" else None,
+                recommendation="fund" if given != "open" and sum(given) >= 25 else "do_not_fund",
+                assigned_by=admin,
+                at=submitted + timedelta(days=10),
                 due_at=now + timedelta(days=2 + index),
+                motivation="Zie de aanpak en het veiligheidsplan.",
+                comment="Een sterk plan met mensen uit de eigen kring." if given != "open" else "",
             )
-            if given != "open":
-                review.conflict = False
-                review.declared_at = submitted + timedelta(days=3)
-                review.recommendation = "fund" if sum(given) >= 25 else "do_not_fund"
-                review.comment = "Een sterk plan met mensen uit de eigen kring."
-                review.submitted_at = submitted + timedelta(days=10)
-                for criterion, score in zip(round_.criteria, given, strict=True):
-                    review.scores.append(
-                        ReviewScore(
-                            criterion_id=criterion.id,
-                            score=score,
-                            motivation="Zie de aanpak en het veiligheidsplan.",
-                        )
-                    )
-            db.session.add(review)
-        if status not in (Status.IN_REVIEW,):
-            history.append((Status.IN_REVIEW, Status.REVIEWED, None, ""))
         if decision is not None:
             outcome, awarded = decision
-            motivation = (
-                "Sterk plan van binnenuit; de begroting kan iets lager."
-                if outcome == "approve"
-                else "Het plan laat nog niet zien hoe meiden veilig mee kunnen doen."
-            )
             confirmed = status in (Status.APPROVED, Status.REJECTED)
-            db.session.add(
-                Decision(
-                    application_id=application.id,
-                    outcome=outcome,
-                    amount=Decimal(awarded) if awarded else None,
-                    motivation=motivation,
-                    partial_reason=DEMO_PARTIAL_REASON
-                    if awarded and Decimal(awarded) < (application.amount_requested or 0)
-                    else "",
-                    proposed_by_id=admin.id,
-                    state="confirmed" if confirmed else "proposed",
-                    decided_by_id=second_admin.id if confirmed else None,
-                    decided_at=now - timedelta(days=2) if confirmed else None,
-                )
+            builders.make_decision(
+                application,
+                proposer=admin,
+                decider=second_admin if confirmed else None,
+                outcome=outcome,
+                amount=Decimal(awarded) if awarded else None,
+                motivation=motivation,
+                partial_reason=DEMO_PARTIAL_REASON
+                if awarded and Decimal(awarded) < (application.amount_requested or 0)
+                else "",
+                at=now - timedelta(days=2),
             )
-            history.append((Status.REVIEWED, Status.DECISION_PROPOSED, admin, motivation))
-            if confirmed:
-                history.append((Status.DECISION_PROPOSED, status, second_admin, ""))
-        write_history(application, history, first_at=submitted)
-        db.session.flush()
         created.append(f"application {application.reference} ({status.value})")
     return created
