@@ -388,8 +388,15 @@ CASES = [
 
 
 @pytest.fixture
-def route_ids(make_user, make_organisation, make_round, make_application):
-    """The people of the table and the ids its paths are formatted with ({app}, {org}, ...)."""
+def route_ids(world, make_user, make_organisation, make_round, make_application):
+    """The people of the table and the ids its paths are formatted with ({app}, {org}, ...),
+    built once and given back to every case (see `world` in conftest)."""
+    return world(
+        "access table", lambda: build(make_user, make_organisation, make_round, make_application)
+    )
+
+
+def build(make_user, make_organisation, make_round, make_application) -> dict[str, int]:
     applicant = make_user("applicant@example.nl")
     make_user("other@example.nl")
     make_organisation("Other foundation", members=[])
