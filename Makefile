@@ -82,17 +82,15 @@ test: install system-packages
 	@status=0; start=$$(date +%s); \
 	echo "=== Lint (ruff)"; \
 	$(BIN)/ruff check . || status=1; \
-	mkdir -p build; rm -f build/test-*.status; \
+	mkdir -p build; \
 	echo "=== Test suites on SQLite and PostgreSQL, side by side (logs in build/)"; \
-	for db in sqlite postgres; do \
-	  ( $(MAKE) --no-print-directory test-$$db > build/test-$$db.log 2>&1; \
-	    echo $$? > build/test-$$db.status ) & \
-	done; \
-	wait; \
-	for db in sqlite postgres; do \
-	  echo "=== Test suite on $$db"; cat build/test-$$db.log; \
-	  [ "$$(cat build/test-$$db.status)" = 0 ] || { status=1; echo "=== FAILED on $$db"; }; \
-	done; \
+	$(MAKE) --no-print-directory test-sqlite > build/test-sqlite.log 2>&1 & sqlite=$$!; \
+	$(MAKE) --no-print-directory test-postgres > build/test-postgres.log 2>&1 & postgres=$$!; \
+	wait $$sqlite; sqlite_status=$$?; wait $$postgres; postgres_status=$$?; \
+	echo "=== Test suite on SQLite"; cat build/test-sqlite.log; \
+	[ $$sqlite_status = 0 ] || { status=1; echo "=== FAILED on SQLite"; }; \
+	echo "=== Test suite on PostgreSQL"; cat build/test-postgres.log; \
+	[ $$postgres_status = 0 ] || { status=1; echo "=== FAILED on PostgreSQL"; }; \
 	echo "=== make test took $$(( $$(date +%s) - start )) s"; \
 	exit $$status
 
