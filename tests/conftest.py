@@ -190,9 +190,14 @@ def clean_database(suite_engine):
     yield
     with suite_engine.begin() as connection:
         allow_deleting_final_decisions(connection)
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
-        if connection.dialect.name == "sqlite":
+        if connection.dialect.name == "postgresql":
+            # One round trip for all of them (the driver takes several statements at once).
+            connection.exec_driver_sql(
+                "; ".join(f"DELETE FROM {t.name}" for t in reversed(db.metadata.sorted_tables))  # noqa: S608
+            )
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
             for trigger in SQLITE_DELETE_TRIGGERS:
                 connection.execute(text(trigger))
 
