@@ -287,3 +287,34 @@ def test_a_double_click_on_accepting_an_invitation_makes_one_account(
                 ) or "Deze uitnodiging is al gebruikt" in html.unescape(response.text)
         db.session.expire_all()
         assert db.session.scalar(select(func.count(User.id)).where(User.email == email)) == 1
+
+
+def test_the_later_of_two_clicks_on_an_invitation_is_told_it_was_used(app, make_user):
+    """The second request read the invitation before the first one accepted it and made the
+    account; it is told the invitation was used (as the page says for a used link), not asked to
+    log in to accept it."""
+    from datetime import timedelta
+
+    from fonds.auth import operations as auth_ops
+    from fonds.auth.models import Invitation
+    from fonds.columns import utcnow
+    from fonds.roles import Role
+
+    admin = make_user("anna@example.nl", roles=[Role.ADMIN])
+    invitation = Invitation(
+        email="nieuw@example.nl",
+        role=Role.REVIEWER,
+        invited_by_id=admin.id,
+        expires_at=utcnow() + timedelta(days=7),
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    assert not invitation.is_accepted  # as the second request read it
+    with app.app_context():  # the first request, on a session of its own
+        first = db.session.get(Invitation, invitation.id)
+        auth_ops.accept_invitation(first, name="Nieuw", password="een lang wachtwoord 2026")
+        db.session.commit()
+    with pytest.raises(auth_ops.InvitationError) as refused:
+        auth_ops.accept_invitation(invitation, name="Nieuw", password="een lang wachtwoord 2026")
+    db.session.rollback()
+    assert refused.value.message == auth_ops.INVITATION_USED

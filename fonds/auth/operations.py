@@ -291,6 +291,11 @@ def accept_invitation(
     user = by
     if user is None:
         if User.by_email(invitation.email) is not None:
+            # A double click: the other request may have accepted it, and made the account,
+            # just now. Then say so, rather than asking to log in to accept it.
+            db.session.refresh(invitation)
+            if invitation.is_accepted:
+                raise InvitationError(INVITATION_USED)
             raise InvitationError(
                 _l("You already have an account. Log in to accept the invitation.")
             )
