@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from fonds.extensions import db
+from fonds.organisations.models import Organisation
 from fonds.roles import Role
 
 
@@ -150,3 +151,55 @@ def test_calibration_moves_are_explained(
     moved = f"{apps[0].reference}: place 4 raw, place 5 calibrated. Corrected: Stella Streng."
     assert moved in page
     assert "72.2" in page
+
+
+def test_the_ranking_page_needs_the_same_number_of_queries_for_more_applications(
+    app, make_user, make_organisation, make_round, make_application, make_review, english, log_in
+):
+    """No query per row: also not for the calibration's moves, whose reviewers an
+    administrator with a conflict may not see (asked for all rows at once)."""
+    from sqlalchemy import event
+
+    round_ = make_round()
+    strict = make_user("strict@example.nl", name="Stella Streng", roles=[Role.REVIEWER])
+    mild = make_user("mild@example.nl", name="Milan Mild", roles=[Role.REVIEWER])
+    make_user("anna@example.nl", roles=[Role.ADMIN])
+    log_in(english, "anna@example.nl")
+
+    def group() -> None:
+        """Six applications, each of its own organisation, two of which calibration moves."""
+        apps = []
+        for _ in range(6):
+            number = db.session.scalar(db.select(db.func.count()).select_from(Organisation)) + 1
+            member = make_user(f"lid{number}@example.nl")
+            organisation = make_organisation(f"Stichting {number}", members=[member])
+            apps.append(make_application(round_, organisation, status="reviewed"))
+        for application, score in zip(apps[:5], [4, 4, 5, 5, 5], strict=True):
+            make_review(application, strict, score)
+        make_review(apps[5], mild, 4)
+
+    with app.app_context():  # the app that serves the requests has its own engine
+        engine = db.engine
+
+    def page_and_queries() -> tuple[str, list[str]]:
+        seen = []
+
+        def count(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            response = english.get(f"/ranking/rounds/{round_.id}?mode=calibrated")
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == 200
+        return response.text, seen
+
+    group()
+    page, few = page_and_queries()
+    assert page.count("Corrected: Stella Streng.") == 2
+    group()
+    group()
+    page, many = page_and_queries()
+    assert page.count("Corrected: Stella Streng.") == 6
+    assert len(many) == len(few), [s for s in many if many.count(s) > 1][:3]

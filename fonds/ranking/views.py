@@ -11,10 +11,8 @@ import unicodedata
 from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from fonds.applications.models import COMMUNITIES, Application
-from fonds.extensions import db
+from fonds.applications.models import COMMUNITIES
 from fonds.formatting import score
 from fonds.permissions import role_required
 from fonds.ranking import bp
@@ -27,6 +25,7 @@ from fonds.ranking.queries import (
     flag_labels,
     ranking,
 )
+from fonds.reviews.queries import conflicted_among
 from fonds.roles import Role
 from fonds.rounds.queries import load_round
 
@@ -71,13 +70,9 @@ def calibration_moves(
 
 
 def conflicted_applications(round_id: int, rows: list) -> frozenset[int]:
-    """The applications of the ranking whose reviewers this administrator may not see
-    (Application.conflict_for: their own organisation's, or a declared conflict)."""
-    ids = [row.application_id for row in rows]
-    if not ids:
-        return frozenset()
-    applications = db.session.scalars(select(Application).where(Application.id.in_(ids)))
-    return frozenset(a.id for a in applications if a.conflict_for(current_user))
+    """The applications of the ranking whose reviewers this administrator may not see (the
+    conflict rule of Application.conflict_for, asked for all rows in one query)."""
+    return conflicted_among(current_user, [row.application_id for row in rows])
 
 
 @bp.route("/rounds/<int:round_id>")

@@ -35,6 +35,25 @@ def has_conflict(user: User, application: Application, reviews: list | None = No
     )
 
 
+def conflicted_among(user: User, application_ids: Iterable[int]) -> frozenset[int]:
+    """has_conflict for many applications at once, in one query: those of `application_ids`
+    whose organisation the person belongs to, or for which they declared a conflict as a
+    reviewer (a page of thousands of rows asks this once, not per row)."""
+    ids = list(application_ids)
+    if not ids:
+        return frozenset()
+    own = [m.organisation_id for m in user.memberships]
+    applications = select(Application.id).where(
+        Application.id.in_(ids), Application.organisation_id.in_(own)
+    )
+    declared = select(Review.application_id).where(
+        Review.application_id.in_(ids),
+        Review.reviewer_id == user.id,
+        Review.conflict.is_(True),
+    )
+    return frozenset(db.session.scalars(applications.union(declared)))
+
+
 def reviews_are_in(application: Application, by: User | None = None) -> str | None:
     """The round's number of reviews per application are submitted."""
     submitted = db.session.scalar(
