@@ -163,18 +163,12 @@ def fill_round(name, applications, people, rng, first_id) -> Round:
                 ),
             }
         )
-        path = builders.PATH[status]
-        for previous, target in zip([None, *path], path, strict=False):
-            event_rows.append(
-                {
-                    "application_id": app_id,
-                    "actor_id": applicant_id if target in builders.MEMBER_STEPS else None,
-                    "from_status": previous.value if previous else None,
-                    "to_status": target.value,
-                    "message": "",
-                    "at": sent_at,
-                }
+        event_rows += [
+            {"application_id": app_id, **event}
+            for event in builders.history(
+                status, member_id=applicant_id, admin_id=admin_id, at=sent_at
             )
+        ]
     db.session.execute(insert(Application), app_rows)
     db.session.execute(insert(ApplicationEvent), event_rows)
     review_rows, score_rows = [], []

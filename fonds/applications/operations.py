@@ -57,18 +57,28 @@ def start_application(round_: Round, organisation: Organisation, *, by: User) ->
     return application
 
 
-def next_reference(now: datetime) -> str:
-    """FON-2026-0042: a number per year, handed out once, also when two people send at once."""
-    year = now.astimezone(AMSTERDAM).year
+def year_counter(year: int) -> ReferenceCounter:
+    """The reference counter of a year (made at 0 the first time), locked until the transaction
+    ends, so two people sending at once never get the same number."""
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
         insert(ReferenceCounter).values(year=year, last_number=0).on_conflict_do_nothing()
     )
-    counter = db.session.scalar(
+    return db.session.scalar(
         select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
     )
+
+
+def format_reference(year: int, number: int) -> str:
+    return f"FON-{year}-{number:04d}"
+
+
+def next_reference(now: datetime) -> str:
+    """FON-2026-0042: a number per year, handed out once, also when two people send at once."""
+    year = now.astimezone(AMSTERDAM).year
+    counter = year_counter(year)
     counter.last_number += 1  # written by the caller's flush, together with the application
-    return f"FON-{year}-{counter.last_number:04d}"
+    return format_reference(year, counter.last_number)
 
 
 def notify_members(application: Application, template: str, **context) -> None:

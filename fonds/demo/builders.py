@@ -13,17 +13,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from fonds.applications.models import (
     Application,
     ApplicationEvent,
     BudgetLine,
-    ReferenceCounter,
     Status,
 )
+from fonds.applications.operations import format_reference, year_counter
 from fonds.auth.models import User
 from fonds.columns import utcnow
 from fonds.decisions.models import Decision, DecisionState, Outcome
@@ -93,24 +89,14 @@ BUDGET_TOTAL = sum(amount for _category, _description, amount in BUDGET)
 _REFERENCE = re.compile(r"FON-(\d{4})-(\d+)")
 
 
-def _counter(year: int) -> ReferenceCounter:
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(ReferenceCounter).values(year=year, last_number=0).on_conflict_do_nothing()
-    )
-    return db.session.scalar(
-        select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
-    )
-
-
 def reserve_references(count: int, at: datetime | None = None) -> list[str]:
     """`count` reference numbers of the year of `at`, handed out by the year's counter (as
     sending does), in one step for a large set."""
     year = (at or utcnow()).astimezone(AMSTERDAM).year
-    counter = _counter(year)
+    counter = year_counter(year)
     first = counter.last_number + 1
     counter.last_number += count  # written by the caller's flush, with the applications
-    return [f"FON-{year}-{number:04d}" for number in range(first, first + count)]
+    return [format_reference(year, number) for number in range(first, first + count)]
 
 
 def claim_reference(reference: str) -> None:
@@ -119,7 +105,7 @@ def claim_reference(reference: str) -> None:
     match = _REFERENCE.fullmatch(reference)
     if match is None:
         return
-    counter = _counter(int(match.group(1)))
+    counter = year_counter(int(match.group(1)))
     counter.last_number = max(counter.last_number, int(match.group(2)))
 
 
@@ -193,27 +179,50 @@ def make_application(
             BudgetLine(position=position, category=category, description=description, amount=amount)
         )
     db.session.add(application)
-    path = PATH[status]
-    sent = application.submitted_at or now
-    for index, (previous, target) in enumerate(zip([None, *path], path, strict=False)):
-        if target in MEMBER_STEPS:
-            actor = creator
-        elif target in SYSTEM_STEPS:
-            actor = None
-        else:
-            actor = by
-        db.session.add(
-            ApplicationEvent(
-                application=application,
-                actor_id=actor.id if actor else None,
-                from_status=previous.value if previous else None,
-                to_status=target.value,
-                message=(messages or {}).get(target, ""),
-                at=sent + (index - 1) * step,
-            )
-        )
+    for event in history(
+        status,
+        member_id=creator.id,
+        admin_id=by.id if by else None,
+        at=application.submitted_at or now,
+        step=step,
+        messages=messages,
+    ):
+        db.session.add(ApplicationEvent(application=application, **event))
     db.session.flush()
     return application
+
+
+def history(
+    status: Status,
+    *,
+    member_id: int,
+    admin_id: int | None = None,
+    at: datetime,
+    step: timedelta = timedelta(0),
+    messages: dict[Status, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The history entries (as column values) of an application that reached `status` along
+    the usual path and was sent at `at`: the applicant's steps by `member_id`, the fund's by
+    `admin_id`, the move to "reviewed" by the system; `step` apart, with `messages` per step."""
+    path = PATH[status]
+    entries = []
+    for index, (previous, target) in enumerate(zip([None, *path], path, strict=False)):
+        if target in MEMBER_STEPS:
+            actor_id = member_id
+        elif target in SYSTEM_STEPS:
+            actor_id = None
+        else:
+            actor_id = admin_id
+        entries.append(
+            {
+                "actor_id": actor_id,
+                "from_status": previous.value if previous else None,
+                "to_status": target.value,
+                "message": (messages or {}).get(target, ""),
+                "at": at + (index - 1) * step,
+            }
+        )
+    return entries
 
 
 def send(application: Application, *, at: datetime | None = None) -> Application:
