@@ -52,7 +52,7 @@ def calibration_moves(
 ) -> list[str]:
     """One sentence per application that calibration put on another place: the two places and
     the reviewers whose scores were corrected, except for the applications in `hidden`, whose
-    reviewers the person may not know (conflicted_applications)."""
+    reviewers the person may not know (reviews.queries.conflicted_among)."""
     details = calibration_details(round_id, [row.application_id for row in moved])
     places = _("place %(raw)s raw, place %(calibrated)s calibrated.")
     corrected = _("Corrected: %(names)s.")
@@ -69,12 +69,6 @@ def calibration_moves(
     return sentences
 
 
-def conflicted_applications(round_id: int, rows: list) -> frozenset[int]:
-    """The applications of the ranking whose reviewers this administrator may not see (the
-    conflict rule of Application.conflict_for, asked for all rows in one query)."""
-    return conflicted_among(current_user, [row.application_id for row in rows])
-
-
 @bp.route("/rounds/<int:round_id>")
 @role_required(Role.ADMIN)
 def round_ranking(round_id: int):
@@ -87,7 +81,11 @@ def round_ranking(round_id: int):
         round=round_,
         rows=rows,
         moves=calibration_moves(
-            round_.id, moved, chosen["calibrated"], conflicted_applications(round_.id, moved)
+            round_.id,
+            moved,
+            chosen["calibrated"],
+            # Whose reviewers this administrator may not see: one query for all rows.
+            conflicted_among(current_user, [row.application_id for row in moved]),
         ),
         corrected=corrected_reviewers(round_.id),
         flag_labels=flag_labels(),
