@@ -14,7 +14,7 @@ from fonds.extensions import db
 from fonds.reviews.models import Review
 from fonds.roles import Role
 from tests import files
-from tests.conftest import PASSWORD
+from tests.conftest import login
 
 ROLES = [
     "anonymous",
@@ -453,8 +453,7 @@ _sessions: dict[str, str] = {}
 
 def log_in_as(client, email: str) -> None:
     if email not in _sessions:
-        response = client.post("/account/login", data={"email": email, "password": PASSWORD})
-        assert response.status_code == 302
+        assert login(client, email).status_code == 302
         _sessions[email] = client.get_cookie("session").value
     client.set_cookie("session", _sessions[email])
 
