@@ -9,7 +9,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from fonds.applications.attachments import AttachmentRefused
-from fonds.applications.workflow import TransitionRefused
 from fonds.assignments.operations import AssignmentRefused
 from fonds.auth.models import User
 from fonds.auth.operations import InvitationError
@@ -20,6 +19,7 @@ from fonds.refusals import Invalid, Refused, Stale
 from fonds.reviews.operations import ReviewChanged, ReviewRefused
 from fonds.rounds.operations import RoundRefused
 from fonds.runner import lost_race, run, run_returning
+from fonds.workflow import TransitionRefused
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
         "queue",
         "refusals",
         "runner",
+        "workflow",
         "mail",
     ),
     ("auth",),

@@ -18,13 +18,13 @@ from fonds.applications.models import (
 from fonds.applications.workflow import (
     SYSTEM,
     TRANSITIONS,
-    TransitionRefused,
 )
 from fonds.columns import utcnow
 from fonds.demo import builders
 from fonds.extensions import db
 from fonds.roles import Role
 from fonds.screening.operations import request_information
+from fonds.workflow import TransitionRefused
 from tests import files
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -14,7 +14,6 @@ from fonds.applications.workflow import (
     MEMBER,
     SYSTEM,
     TRANSITIONS,
-    TransitionRefused,
     apply_transition,
 )
 from fonds.columns import utcnow
@@ -22,6 +21,7 @@ from fonds.decisions.models import Decision
 from fonds.demo.builders import reserve_references
 from fonds.extensions import db
 from fonds.roles import Role
+from fonds.workflow import TransitionRefused
 
 REVIEWER = "reviewer"
 SECOND_ADMIN = "second_admin"

@@ -22,7 +22,7 @@ from fonds.applications.models import (
     RescuedInput,
     Status,
 )
-from fonds.applications.workflow import TransitionRefused, apply_transition
+from fonds.applications.workflow import apply_transition
 from fonds.auth.models import User
 from fonds.columns import utcnow
 from fonds.extensions import db
@@ -30,6 +30,7 @@ from fonds.formatting import AMSTERDAM, long_date
 from fonds.mail.operations import queue_mail
 from fonds.organisations.models import Organisation
 from fonds.rounds.models import Round
+from fonds.workflow import TransitionRefused
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ history entry has no actor."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -18,34 +17,9 @@ from fonds.applications.models import Application, ApplicationEvent, Status
 from fonds.auth.models import User
 from fonds.decisions.queries import current_decision
 from fonds.extensions import db
-from fonds.refusals import Refused
 from fonds.reviews.queries import has_conflict, reviews_are_in
 from fonds.roles import Role
-
-
-class TransitionRefused(Refused):
-    """The transition is not allowed now; the message says why, for the person."""
-
-
-MEMBER = "member"  # a member of the applying organisation
-ADMIN = "admin"
-SYSTEM = "system"  # a scheduled command, not a person: apply_transition(..., by=None)
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[Status]
-    target: Status
-    actor: str
-    # Returns a message when the transition may not happen, None when it may. It gets the
-    # application and the acting person (None for SYSTEM).
-    guard: Callable[[Application, User | None], str | None] | None = None
-    # When set, the history entry must say why, and this returns the message when it does not.
-    reason_required: Callable[[], str] | None = None
-    # When set, the message when the application's status is not one the transition starts
-    # from (otherwise a general one that names the status).
-    not_now: Callable[[], str] | None = None
+from fonds.workflow import ADMIN, MEMBER, SYSTEM, Transition, Workflow
 
 
 def reason_not_admissible() -> str:
@@ -220,67 +194,29 @@ TRANSITIONS = {
 }
 
 
-def may_act(transition: Transition, application: Application, user: User | None) -> bool:
-    """Whether this person (or, for `None`, the system itself) may make the transition. A
-    person never makes a SYSTEM transition, and the system never acts for a person."""
-    if transition.actor == SYSTEM:
-        return user is None
-    if user is None:
-        return False
-    if transition.actor == MEMBER:
-        return user.is_authenticated and user.belongs_to(application.organisation)
-    if transition.actor == ADMIN:
-        return user.is_authenticated and user.has_role(Role.ADMIN)
-    return False
+def not_member() -> str:
+    return _(
+        "You may not do this with this application. Only members of the organisation "
+        "that applies can do this. Is that not right? E-mail us at %(email)s.",
+        email=fund_email(),
+    )
 
 
-def refusal(
-    application: Application, name: str, by: User | None, *, message: str | None = None
-) -> str | None:
-    """Why this person (None: the system) may not make the transition now, or None when they
-    may. Runs every check of `apply_transition` and changes nothing, so a page can show a button
-    exactly when the step behind it would succeed. `message` is the reason typed with the step;
-    a dry run for a page passes none, since the person has not typed it yet."""
-    transition = TRANSITIONS[name]
-    if not may_act(transition, application, by):
-        if transition.actor == MEMBER:
-            return _(
-                "You may not do this with this application. Only members of the organisation "
-                "that applies can do this. Is that not right? E-mail us at %(email)s.",
-                email=fund_email(),
-            )
-        return _(
-            "You may not do this with this application. Only the fund's administrators can do this."
-        )
-    if transition.actor == ADMIN:
-        conflict = conflict_refusal(application, by)
-        if conflict:
-            return conflict
-    if application.state not in transition.sources:
-        if transition.not_now is not None:
-            return transition.not_now()
-        return _(
-            "This is not possible any more. The application now has the status ‘%(status)s’. "
-            "Its page shows what can still be done.",
-            status=application.state.label,
-        )
-    if transition.reason_required is not None and message is not None and not message.strip():
-        return transition.reason_required()
-    if transition.guard is not None:
-        return transition.guard(application, by)
-    return None
+def not_admin() -> str:
+    return _(
+        "You may not do this with this application. Only the fund's administrators can do this."
+    )
 
 
-def apply_transition(
-    application: Application, name: str, *, by: User | None, message: str = ""
-) -> ApplicationEvent:
-    """Move the application through a transition of the table, or raise TransitionRefused and
-    change nothing. Writes the history entry; the caller commits. `by` is the acting person, or
-    None for a SYSTEM transition (the history entry then has no actor)."""
-    transition = TRANSITIONS[name]
-    problem = refusal(application, name, by, message=message)
-    if problem:
-        raise TransitionRefused(problem)
+def wrong_state(application: Application) -> str:
+    return _(
+        "This is not possible any more. The application now has the status ‘%(status)s’. "
+        "Its page shows what can still be done.",
+        status=application.state.label,
+    )
+
+
+def record(application: Application, transition: Transition, by: User | None, message: str):
     event = ApplicationEvent(
         application=application,
         actor_id=by.id if by is not None else None,
@@ -291,3 +227,37 @@ def apply_transition(
     application.status = transition.target.value
     db.session.add(event)
     return event  # the operation completes its change and flushes
+
+
+WORKFLOW = Workflow(
+    transitions=TRANSITIONS,
+    is_member=lambda application, user: user.belongs_to(application.organisation),
+    is_admin=lambda user: user.has_role(Role.ADMIN),
+    admin_conflict=conflict_refusal,
+    not_member=not_member,
+    not_admin=not_admin,
+    wrong_state=wrong_state,
+    record=record,
+)
+
+
+def may_act(transition: Transition, application: Application, user: User | None) -> bool:
+    """Whether this person (or, for `None`, the system itself) may make the transition."""
+    return WORKFLOW.may_act(transition, application, user)
+
+
+def refusal(
+    application: Application, name: str, by: User | None, *, message: str | None = None
+) -> str | None:
+    """Why this person (None: the system) may not make the transition now, or None when they
+    may: the engine's checks (fonds.workflow) with this table. Changes nothing."""
+    return WORKFLOW.refusal(application, name, by, message=message)
+
+
+def apply_transition(
+    application: Application, name: str, *, by: User | None, message: str = ""
+) -> ApplicationEvent:
+    """Move the application through a transition of the table, or raise TransitionRefused and
+    change nothing. Writes the history entry; the caller commits. `by` is the acting person, or
+    None for a SYSTEM transition (the history entry then has no actor)."""
+    return WORKFLOW.apply(application, name, by=by, message=message)

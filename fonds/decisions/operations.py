@@ -10,12 +10,13 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from fonds.applications.models import Application
-from fonds.applications.workflow import TransitionRefused, apply_transition
+from fonds.applications.workflow import apply_transition
 from fonds.auth.models import User
 from fonds.columns import utcnow
 from fonds.decisions.models import Decision, DecisionState, Outcome
 from fonds.decisions.queries import current_decision
 from fonds.extensions import db
+from fonds.workflow import TransitionRefused
 
 logger = logging.getLogger(__name__)
 
